@@ -1,8 +1,9 @@
 /** The `tnet` command line: dispatches to one subcommand per file in this folder. */
 import { type CliIo, type Command, UsageError } from './command';
 import { checkCommand } from './check';
+import { lspCommand } from './lsp';
 
-const commands: Command[] = [checkCommand];
+const commands: Command[] = [checkCommand, lspCommand];
 
 function usage(): string {
     const width = Math.max(...commands.map((command) => command.name.length));
