@@ -1,0 +1,190 @@
+/**
+ * Contraction paths and their costs: the named optimizers, `contractionPath` for one term and
+ * `networkCost` for a whole network. Every search is bounded in time and returns its best path.
+ */
+import {
+    BYTES_PER_ELEMENT,
+    type DType,
+    type Network,
+    type Term,
+    elementCount,
+} from '../network/ir';
+import { type SearchResult, greedy, randomGreedy } from './greedy';
+import { type PathReport, replayPath } from './model';
+import {
+    type Cost,
+    type ObjectiveOptions,
+    type Problem,
+    buildProblem,
+    isBetter,
+    makeObjective,
+    now,
+    ssaToLinear,
+} from './problem';
+import { EXHAUSTIVE_LIMIT, dynamicProgramming, exhaustive } from './subsets';
+
+export type { ContractionStep, PathReport } from './model';
+export { flopCount, naiveCost, replayPath, validatePath } from './model';
+export { OBJECTIVES } from './problem';
+
+export interface PathOptions extends ObjectiveOptions {
+    /** A name from `OPTIMIZERS`; `auto` by default. */
+    optimizer?: string;
+    /** `flops` (default), `structured-flops`, `size` or `combo` (FLOPs plus weighted memory). */
+    objective?: string;
+    /** How long a search may take; 1 ms for `auto`, 2 s for the others, unless given. */
+    timeBudgetMs?: number;
+    /** For `random-greedy`: the seed and the number of trials. */
+    seed?: number;
+    repeats?: number;
+}
+
+interface Optimizer {
+    summary: string;
+    defaultBudgetMs: number;
+    search(problem: Problem, options: PathOptions): SearchResult;
+}
+
+function best(...results: (SearchResult | undefined)[]): SearchResult {
+    let chosen: SearchResult | undefined;
+    for (const result of results) {
+        if (result !== undefined && (chosen === undefined || isBetter(result.cost, chosen.cost))) {
+            chosen = result;
+        }
+    }
+    return chosen!;
+}
+
+function dp(problem: Problem, seed: SearchResult): SearchResult {
+    return best(seed, dynamicProgramming(problem, seed.cost));
+}
+
+function optimal(problem: Problem, options: PathOptions): SearchResult {
+    let seed = dp(problem, greedy(problem));
+    if (problem.inputs.length > EXHAUSTIVE_LIMIT) {
+        seed = best(seed, randomGreedy(problem, { seed: options.seed ?? 0, repeats: Infinity }));
+    }
+    return best(seed, exhaustive(problem, seed.cost));
+}
+
+const registry: Record<string, Optimizer> = {
+    greedy: {
+        summary: 'the pair that frees the most memory first (as numpy and opt_einsum)',
+        defaultBudgetMs: 2000,
+        search: (problem) => greedy(problem),
+    },
+    'random-greedy': {
+        summary: 'greedy repeated with seeded random choices, bounded by a count and by time',
+        defaultBudgetMs: 2000,
+        search: (problem, options) => randomGreedy(problem, options),
+    },
+    dp: {
+        summary: 'dynamic programming over connected subsets with a rising cost cap',
+        defaultBudgetMs: 2000,
+        search: (problem) => dp(problem, greedy(problem)),
+    },
+    optimal: {
+        summary: 'every split of every subset, seeded with greedy and dp: optimal when it finishes',
+        defaultBudgetMs: 2000,
+        search: optimal,
+    },
+    auto: {
+        summary: 'chooses by network size within the time budget (1 ms unless given)',
+        defaultBudgetMs: 1,
+        search: (problem, options) => {
+            const n = problem.inputs.length;
+            if (n <= 12) return optimal(problem, options);
+            if (n <= 24) return dp(problem, greedy(problem));
+            return randomGreedy(problem, { seed: options.seed ?? 0 });
+        },
+    },
+};
+
+export const OPTIMIZERS = Object.keys(registry);
+
+export function optimizerSummary(name: string): string | undefined {
+    return registry[name]?.summary;
+}
+
+function lookUp(name: string): Optimizer {
+    const optimizer = registry[name];
+    if (optimizer === undefined) {
+        throw new Error(`unknown optimizer '${name}'; valid optimizers: ${OPTIMIZERS.join(', ')}`);
+    }
+    return optimizer;
+}
+
+/**
+ * The contraction path of one term, found by the named optimizer, and its costs as numpy counts
+ * them. Scale factors are not operands; a term of one operand gets the one step `[[0]]`.
+ */
+export function contractionPath(
+    term: Term,
+    sizes: Record<string, number>,
+    dtype: DType,
+    options: PathOptions = {},
+): PathReport {
+    const name = options.optimizer ?? 'auto';
+    const optimizer = lookUp(name);
+    const objective = makeObjective(options.objective ?? 'flops', options);
+    const labels = { optimizer: name, objective: objective.name };
+    const n = term.operands.length;
+    if (n === 0) return replayPath(term, sizes, dtype, [], labels);
+    const deadline = now() + (options.timeBudgetMs ?? optimizer.defaultBudgetMs);
+    const problem = buildProblem(term, sizes, objective, deadline);
+    const result = optimizer.search(problem, options);
+    return replayPath(term, sizes, dtype, ssaToLinear(result.ssa, n), labels);
+}
+
+export interface NetworkCost {
+    name: string;
+    /** One report per term, in the network's order. */
+    terms: PathReport[];
+    naiveFlops: number;
+    flops: number;
+    structuredFlops: number;
+    largestIntermediate: number;
+    /**
+     * The largest of the terms' peaks, plus the result they are summed into when there are
+     * several terms (the terms run one after another).
+     */
+    peakMemoryBytes: number;
+    speedup: number;
+}
+
+/** Every term's path and the totals: FLOPs add up (the sums of terms themselves are not counted). */
+export function networkCost(network: Network, options: PathOptions = {}): NetworkCost {
+    const terms = network.terms.map((term) =>
+        contractionPath(term, network.sizes, network.output.dtype, options),
+    );
+    const sum = (pick: (report: PathReport) => number): number =>
+        terms.reduce((total, report) => total + pick(report), 0);
+    const outputBytes =
+        elementCount(network.output.indices.map((index) => network.sizes[index] ?? 0)) *
+        BYTES_PER_ELEMENT[network.output.dtype];
+    const naiveFlops = sum((report) => report.naiveFlops);
+    const flops = sum((report) => report.flops);
+    return {
+        name: network.name,
+        terms,
+        naiveFlops,
+        flops,
+        structuredFlops: sum((report) => report.structuredFlops),
+        largestIntermediate: Math.max(0, ...terms.map((report) => report.largestIntermediate)),
+        peakMemoryBytes:
+            Math.max(0, ...terms.map((report) => report.peakMemoryBytes)) +
+            (terms.length > 1 ? outputBytes : 0),
+        speedup: flops === 0 ? 1 : naiveFlops / flops,
+    };
+}
+
+/** The cost of a path under an objective, for comparing reports (tests, benchmarks). */
+export function reportCost(report: PathReport, objectiveName = 'flops'): Cost {
+    const objective = makeObjective(objectiveName);
+    let primary = 0;
+    for (const step of report.steps) {
+        const value = objective.step(step.flops, step.structuredFlops, elementCount(step.shape));
+        primary = objective.combine === 'sum' ? primary + value : Math.max(primary, value);
+    }
+    return { primary, flops: report.flops };
+}
