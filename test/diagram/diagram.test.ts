@@ -33,9 +33,9 @@ function count(svg: string, pattern: RegExp): number {
     return [...svg.matchAll(pattern)].length;
 }
 
-describe('diagram snapshots', () => {
+void describe('diagram snapshots', () => {
     for (const [name, make] of Object.entries(FIXTURES)) {
-        it(`draws ${name} as its snapshot`, async () => {
+        void it(`draws ${name} as its snapshot`, async () => {
             const { svg } = await drawNetwork(make());
             const file = join(SNAPSHOTS, `${name}.svg`);
             if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
@@ -51,7 +51,7 @@ describe('diagram snapshots', () => {
     }
 });
 
-describe('diagram geometry', () => {
+void describe('diagram geometry', () => {
     const networks: [string, Network][] = [
         ...Object.entries(FIXTURES).map(([name, make]): [string, Network] => [name, make()]),
         ['ring of 16', ring(16)],
@@ -73,13 +73,13 @@ describe('diagram geometry', () => {
         ],
     ];
     for (const [name, network] of networks) {
-        it(`places no two labels of ${name} over each other`, async () => {
+        void it(`places no two labels of ${name} over each other`, async () => {
             const { layout } = await drawNetwork(network);
             assert.deepEqual(overlappingLabels(layout), []);
         });
     }
 
-    it('labels every tensor node with data-tensor and every edge with data-index', async () => {
+    void it('labels every tensor node with data-tensor and every edge with data-index', async () => {
         const { svg, layout } = await drawNetwork(conv2d());
         assert.equal(count(svg, /<g class="tn-node [^"]*" data-tensor="/g), 5);
         for (const name of ['X', 'P', 'Q', 'K', 'Y'])
@@ -91,14 +91,14 @@ describe('diagram geometry', () => {
         assert.doesNotMatch(svg, /style="/);
     });
 
-    it('styles inputs, patterns and the output apart', async () => {
+    void it('styles inputs, patterns and the output apart', async () => {
         const { svg } = await drawNetwork(conv2d());
         assert.equal(count(svg, /class="tn-node tn-input"/g), 2);
         assert.equal(count(svg, /class="tn-node tn-pattern"/g), 2);
         assert.equal(count(svg, /class="tn-node tn-output"/g), 1);
     });
 
-    it('draws an index of three factors as a hyperedge through a junction', async () => {
+    void it('draws an index of three factors as a hyperedge through a junction', async () => {
         const { svg, layout } = await drawNetwork(groupedConv());
         const spokes = layout.edges.filter((edge) => edge.index === 'g');
         assert.equal(spokes.length, 3);
@@ -106,7 +106,7 @@ describe('diagram geometry', () => {
         assert.equal(count(svg, /<circle class="tn-junction" data-index="g"/g), 1);
     });
 
-    it('bundles the parts of a grouped axis', async () => {
+    void it('bundles the parts of a grouped axis', async () => {
         const { layout } = await drawNetwork(unfold());
         const atOutput = layout.bundles.filter((bundle) => bundle.node === 't0:out');
         assert.deepEqual(
@@ -119,14 +119,14 @@ describe('diagram geometry', () => {
         assert.equal(atOutput[0]!.size, 18);
     });
 
-    it('grows edge width with the log of the size', () => {
+    void it('grows edge width with the log of the size', () => {
         assert.ok(edgeWidth(2) < edgeWidth(16));
         assert.ok(edgeWidth(16) < edgeWidth(512));
         assert.ok(edgeWidth(1e12) <= 8);
         assert.ok(Math.abs(edgeWidth(64) - edgeWidth(32) - (edgeWidth(8) - edgeWidth(4))) < 1e-9);
     });
 
-    it('draws loops, stubs and dangling legs', async () => {
+    void it('draws loops, stubs and dangling legs', async () => {
         const { layout } = await drawNetwork(twoTerms());
         assert.deepEqual(
             layout.edges.filter((edge) => edge.kind === 'loop').map((edge) => edge.index),
@@ -141,7 +141,7 @@ describe('diagram geometry', () => {
         assert.equal(legs.layout.nodes.filter((node) => node.kind === 'output').length, 0);
     });
 
-    it('sets terms side by side with their sign and scale', async () => {
+    void it('sets terms side by side with their sign and scale', async () => {
         const two = await drawNetwork(twoTerms());
         assert.equal(two.layout.terms.length, 2);
         const [first, second] = two.layout.terms;
@@ -159,13 +159,13 @@ describe('diagram geometry', () => {
         );
     });
 
-    it('is deterministic', async () => {
+    void it('is deterministic', async () => {
         const first = await drawNetwork(kfc());
         const second = await drawNetwork(kfc());
         assert.equal(first.svg, second.svg);
     });
 
-    it('keeps unchanged nodes in place when a factor is added', async () => {
+    void it('keeps unchanged nodes in place when a factor is added', async () => {
         const before = await drawNetwork(conv2d());
         const grown = conv2d();
         grown.sizes.d = 16;
@@ -191,8 +191,8 @@ describe('diagram geometry', () => {
     });
 });
 
-describe('diagram path steps', () => {
-    it('maps the chain A·B·C onto its nodes, A with B first', () => {
+void describe('diagram path steps', () => {
+    void it('maps the chain A·B·C onto its nodes, A with B first', () => {
         const network = chain();
         const report = contractionPath(network.terms[0]!, network.sizes, 'f32', {
             optimizer: 'optimal',
