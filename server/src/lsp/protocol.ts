@@ -6,6 +6,7 @@
  * vscode-jsonrpc, whose request types do not mix. Each side passes `method` to its own API, typed
  * by the phantom parameter and result types below.
  */
+import type { DiagramStep } from '../diagram/path';
 import type { Network, Range } from '../network/ir';
 
 /** The `tnet.*` settings (`contributes.configuration` in package.json), as the server reads them. */
@@ -96,3 +97,44 @@ export interface ServerStatus {
 export const ServerStatusNotification: NotificationSpec<ServerStatus> = { method: 'tnet/status' };
 
 // Other custom requests (the diagram's, the runner's) are declared below this line, one block each.
+
+/** A tensor node of a diagram: `id` is the SVG element's `data-node`, `range` its source. */
+export interface DiagramNodeInfo {
+    id: string;
+    tensor: string;
+    kind: string;
+    range?: Range;
+}
+
+/** An index of a diagram's statement (the SVG's `data-index`) and every place it is written. */
+export interface DiagramIndexRanges {
+    name: string;
+    size: number;
+    ranges: Range[];
+}
+
+export type DiagramStepInfo = DiagramStep;
+
+/** What the preview draws: the SVG (without its stylesheet) and what it needs to link back. */
+export interface DiagramResult {
+    uri: string;
+    version: number;
+    statement: string;
+    /** The document's equations, in order, for the preview's picker. */
+    statements: string[];
+    range: Range;
+    /** Empty when the statement has errors; `error` then says so. */
+    svg: string;
+    width: number;
+    height: number;
+    nodes: DiagramNodeInfo[];
+    indices: DiagramIndexRanges[];
+    /** The contraction path, term after term. */
+    steps: DiagramStepInfo[];
+    error?: string;
+}
+
+/** `tnet/diagram`: the diagram of the equation named, or under the position; `null` when none. */
+export const DiagramRequest: RequestSpec<StatementParams, DiagramResult | null> = {
+    method: 'tnet/diagram',
+};

@@ -20,6 +20,7 @@ import {
 import { Documents } from './documents';
 import { diagnosticsFeature } from './features/diagnostics';
 import { customRequestsFeature } from './features/custom';
+import { diagramFeature } from './diagram';
 
 /** What every feature gets: the connection, the open documents and their analyses, the settings. */
 export interface ServerContext {
@@ -53,7 +54,7 @@ export interface Feature {
 }
 
 // The features the server offers. Each part adds its own with one import and one line here.
-const features: Feature[] = [diagnosticsFeature, customRequestsFeature];
+const features: Feature[] = [diagnosticsFeature, customRequestsFeature, diagramFeature];
 
 /** Installs the server on a connection and starts listening. */
 export function startServer(connection: Connection): void {
