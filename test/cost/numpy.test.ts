@@ -93,14 +93,14 @@ function askNumpy(): Answer[] {
     return (JSON.parse(result.stdout) as { answers: Answer[] }).answers;
 }
 
-describe('numpy.einsum_path agrees', () => {
+void describe('numpy.einsum_path agrees', () => {
     const answers = askNumpy();
     cases.forEach(({ spec, shapes }, k) => {
         const answer = answers[k]!;
         const net = einsumNetwork(spec, shapes);
         const term = net.terms[0]!;
 
-        it(`${spec}: naive cost and every optimizer's steps as numpy counts them`, () => {
+        void it(`${spec}: naive cost and every optimizer's steps as numpy counts them`, () => {
             assert.equal(naiveCost(term, net.sizes).flops, answer.naive);
             for (const optimizer of OPTIMIZERS) {
                 const report = contractionPath(term, net.sizes, 'f32', {
@@ -121,7 +121,7 @@ describe('numpy.einsum_path agrees', () => {
             }
         });
 
-        it(`${spec}: numpy's own paths replay here at numpy's cost, and optimal is no worse`, () => {
+        void it(`${spec}: numpy's own paths replay here at numpy's cost, and optimal is no worse`, () => {
             const ours = contractionPath(term, net.sizes, 'f32', {
                 optimizer: 'optimal',
                 timeBudgetMs: 20_000,

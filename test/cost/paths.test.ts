@@ -54,7 +54,7 @@ function checkOnData(term: Term, sizes: Record<string, number>, optimizer: strin
     return report;
 }
 
-describe('expected costs', () => {
+void describe('expected costs', () => {
     const table: [string, number[][], string, number][] = [
         // Contracting the first and third operands first: 64*8*4096 + 2*64*8*4096*128.
         [
@@ -151,12 +151,12 @@ describe('expected costs', () => {
         ],
     ];
     for (const [spec, shapes, optimizer, flops] of table) {
-        it(`${spec} with ${optimizer} costs ${flops}`, () => {
+        void it(`${spec} with ${optimizer} costs ${flops}`, () => {
             assert.equal(path(network(spec, shapes), optimizer).flops, flops);
         });
     }
 
-    it('case 1: the optimal path has a 2.1e6-element largest intermediate', () => {
+    void it('case 1: the optimal path has a 2.1e6-element largest intermediate', () => {
         const net = network('bgk,bkd,bk->bgd', [
             [64, 8, 4096],
             [64, 4096, 128],
@@ -170,7 +170,7 @@ describe('expected costs', () => {
         assert.equal(report.largestIntermediate, 64 * 8 * 4096);
     });
 
-    it('sums an index only one operand carries inside it: ij,kl-> is no outer product', () => {
+    void it('sums an index only one operand carries inside it: ij,kl-> is no outer product', () => {
         const report = path(
             network('ij,kl->', [
                 [512, 512],
@@ -182,13 +182,13 @@ describe('expected costs', () => {
         assert.ok(report.largestIntermediate <= 1);
     });
 
-    it('does not pre-sum when that costs more: ij,i-> is one step', () => {
+    void it('does not pre-sum when that costs more: ij,i-> is one step', () => {
         const report = path(network('ij,i->', [[50, 40], [50]]), 'optimal');
         assert.deepEqual(report.path, [[0, 1]]);
         assert.equal(report.flops, 2 * 50 * 40);
     });
 
-    it('the size objective trades FLOPs for a smaller intermediate', () => {
+    void it('the size objective trades FLOPs for a smaller intermediate', () => {
         // Outer product first is cheap in FLOPs but builds a large intermediate.
         const net = network('ab,cd,bd->ac', [
             [2, 100],
@@ -201,7 +201,7 @@ describe('expected costs', () => {
         assert.ok(byFlops.flops <= bySize.flops);
     });
 
-    it('peak memory counts inputs, live intermediates and the result', () => {
+    void it('peak memory counts inputs, live intermediates and the result', () => {
         const net = network('ij,jk,kl->il', [
             [2, 3],
             [3, 4],
@@ -220,7 +220,7 @@ describe('expected costs', () => {
         );
     });
 
-    it('names the valid optimizers and objectives for an unknown one', () => {
+    void it('names the valid optimizers and objectives for an unknown one', () => {
         const net = network('ij,jk->ik', [
             [2, 2],
             [2, 2],
@@ -236,7 +236,7 @@ describe('expected costs', () => {
         assert.deepEqual(OPTIMIZERS, SEARCHES);
     });
 
-    it('rejects a path that does not fit, saying which step', () => {
+    void it('rejects a path that does not fit, saying which step', () => {
         const net = network('ij,jk,kl->il', [
             [2, 3],
             [3, 4],
@@ -253,8 +253,8 @@ describe('expected costs', () => {
     });
 });
 
-describe('bounded searches', () => {
-    it('case 2 returns a valid path within a small budget with every optimizer', () => {
+void describe('bounded searches', () => {
+    void it('case 2 returns a valid path within a small budget with every optimizer', () => {
         const spec = 'a,c,d,db,ab,cb,ac,cd,ad,b->dbc';
         const shapes = spec
             .split('->')[0]!
@@ -273,7 +273,7 @@ describe('bounded searches', () => {
         }
     });
 
-    it('a 40-tensor network gets a path from every optimizer within a small budget', () => {
+    void it('a 40-tensor network gets a path from every optimizer within a small budget', () => {
         const { spec, shapes } = randomEinsum(40, 3);
         const net = network(spec, shapes);
         for (const optimizer of SEARCHES) {
@@ -286,10 +286,10 @@ describe('bounded searches', () => {
     });
 });
 
-describe('seeded random networks', () => {
+void describe('seeded random networks', () => {
     for (let seed = 1; seed <= 24; seed++) {
         const n = 4 + (seed % 9);
-        it(`seed ${seed}, ${n} tensors: optimal <= dp <= greedy, random-greedy <= greedy`, () => {
+        void it(`seed ${seed}, ${n} tensors: optimal <= dp <= greedy, random-greedy <= greedy`, () => {
             const { spec, shapes } = randomEinsum(n, seed, {
                 maxSize: 6,
                 privateChance: 0.15,
@@ -313,7 +313,7 @@ describe('seeded random networks', () => {
 
     for (let seed = 101; seed <= 112; seed++) {
         const n = 4 + (seed % 5);
-        it(`seed ${seed}, ${n} tensors: every optimizer's path gives the dense result`, () => {
+        void it(`seed ${seed}, ${n} tensors: every optimizer's path gives the dense result`, () => {
             const { spec, shapes } = randomEinsum(n, seed, {
                 maxSize: 3,
                 regularity: 2.2,
@@ -326,8 +326,8 @@ describe('seeded random networks', () => {
     }
 });
 
-describe('network totals', () => {
-    it('adds the terms of a two-term network', () => {
+void describe('network totals', () => {
+    void it('adds the terms of a two-term network', () => {
         const net = network('ij,jk->ik', [
             [4, 5],
             [5, 6],
