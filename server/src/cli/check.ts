@@ -1,0 +1,163 @@
+/** `tnet check`: analyses `.tnet` files and reports their diagnostics and shapes. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze } from '../language/analyze';
+import type { Diagnostic } from '../language/model';
+import type { Range } from '../network/ir';
+import { type CliIo, type Command, UsageError } from './command';
+
+const HELP = `Usage: tnet check FILE... [--json]
+
+Checks .tnet files: syntax, names, index sizes, shapes and convolution hyper-parameters.
+A directory checks every .tnet file in it (and below it).
+
+Options:
+  --json      print {"files": [{"file", "diagnostics", "tensors"}]} instead of compiler-style lines
+  -h, --help  show this help
+
+Exit status: 0 when no file has an error, 1 when some file has an error or cannot be read,
+2 for bad usage.
+`;
+
+interface FileReport {
+    file: string;
+    diagnostics: { code: string; severity: string; message: string; range: Range }[];
+    tensors: Record<string, { shape: number[] }>;
+}
+
+/** The files named, with each directory replaced by the `.tnet` files under it, sorted. */
+function expand(paths: string[], unreadable: { file: string; message: string }[]): string[] {
+    const files: string[] = [];
+    const walk = (path: string, top: boolean) => {
+        let isDirectory: boolean;
+        try {
+            isDirectory = statSync(path).isDirectory();
+        } catch (error) {
+            if (top) unreadable.push({ file: path, message: describeError(error) });
+            return;
+        }
+        if (!isDirectory) {
+            if (top || path.endsWith('.tnet')) files.push(path);
+            return;
+        }
+        let entries: string[];
+        try {
+            entries = readdirSync(path).sort();
+        } catch (error) {
+            unreadable.push({ file: path, message: describeError(error) });
+            return;
+        }
+        for (const entry of entries) {
+            if (entry === 'node_modules' || entry.startsWith('.')) continue;
+            walk(join(path, entry), false);
+        }
+    };
+    for (const path of paths) walk(path, true);
+    return files;
+}
+
+function describeError(error: unknown): string {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return 'no such file or directory';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    if (code === 'EISDIR') return 'is a directory';
+    return (error as Error).message ?? String(error);
+}
+
+function report(file: string, text: string): FileReport {
+    const analysis = analyze(text);
+    const tensors: Record<string, { shape: number[] }> = {};
+    for (const symbol of analysis.symbols) {
+        if (symbol.kind !== 'size' && symbol.shape !== undefined) {
+            tensors[symbol.name] = { shape: symbol.shape };
+        }
+    }
+    return {
+        file,
+        diagnostics: analysis.diagnostics.map((diagnostic: Diagnostic) => ({
+            code: diagnostic.code,
+            severity: diagnostic.severity,
+            message: diagnostic.message,
+            range: diagnostic.range,
+        })),
+        tensors,
+    };
+}
+
+function human(reports: FileReport[], unreadable: { file: string; message: string }[]): string {
+    const lines: string[] = [];
+    for (const { file, message } of unreadable)
+        lines.push(`${file}: error: cannot read: ${message}`);
+    let errors = unreadable.length;
+    let warnings = 0;
+    for (const file of reports) {
+        for (const diagnostic of file.diagnostics) {
+            const { line, character } = diagnostic.range.start;
+            lines.push(
+                `${file.file}:${line + 1}:${character + 1}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`,
+            );
+            if (diagnostic.severity === 'error') errors++;
+            if (diagnostic.severity === 'warning') warnings++;
+        }
+    }
+    const count = reports.length + unreadable.length;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    lines.push(
+        `checked ${plural(count, 'file')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
+    );
+    return lines.join('\n') + '\n';
+}
+
+export const checkCommand: Command = {
+    name: 'check',
+    summary: 'check .tnet files: syntax, names, sizes and shapes',
+    help: HELP,
+    run(args: string[], io: CliIo): Promise<number> {
+        const { values, positionals } = parseArgs({
+            args,
+            options: { json: { type: 'boolean', default: false } },
+            allowPositionals: true,
+            strict: true,
+        });
+        if (positionals.length === 0) throw new UsageError('no file given');
+        const unreadable: { file: string; message: string }[] = [];
+        const files = expand(positionals, unreadable);
+        const reports: FileReport[] = [];
+        for (const file of files) {
+            let text: string;
+            try {
+                text = readFileSync(file, 'utf8');
+            } catch (error) {
+                unreadable.push({ file, message: describeError(error) });
+                continue;
+            }
+            reports.push(report(file, text));
+        }
+        const failed =
+            unreadable.length > 0 ||
+            reports.some((file) =>
+                file.diagnostics.some((diagnostic) => diagnostic.severity === 'error'),
+            );
+        if (values.json) {
+            const entries: FileReport[] = [
+                ...reports,
+                ...unreadable.map(({ file, message }) => ({
+                    file,
+                    diagnostics: [],
+                    tensors: {},
+                    error: `cannot read: ${message}`,
+                })),
+            ];
+            io.stdout(JSON.stringify({ files: entries }, null, 2) + '\n');
+            if (unreadable.length > 0) {
+                for (const { file, message } of unreadable) {
+                    io.stderr(`tnet check: cannot read ${file}: ${message}\n`);
+                }
+            }
+        } else {
+            io.stdout(human(reports, unreadable));
+        }
+        return Promise.resolve(failed ? 1 : 0);
+    },
+};
