@@ -1,9 +1,10 @@
 /** The `tnet` command line: dispatches to one subcommand per file in this folder. */
 import { type CliIo, type Command, UsageError } from './command';
 import { checkCommand } from './check';
+import { costCommand } from './cost';
 import { lspCommand } from './lsp';
 
-const commands: Command[] = [checkCommand, lspCommand];
+const commands: Command[] = [checkCommand, costCommand, lspCommand];
 
 function usage(): string {
     const width = Math.max(...commands.map((command) => command.name.length));
