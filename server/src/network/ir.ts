@@ -53,6 +53,18 @@ export interface Operand {
     dtype: DType;
     /** Where the factor is written; for an expanded built-in, the call. */
     range?: Range;
+    /**
+     * Only in networks rewritten by `network/simplify.ts`, which may also merge adjacent stored
+     * axes: there an operand reads its stored tensor row-major through `axes`, and a part named
+     * here covers `sizes[index]` positions from `start` of a stored part `extent` long.
+     */
+    slices?: AxisSlice[];
+}
+
+export interface AxisSlice {
+    index: string;
+    start: number;
+    extent: number;
 }
 
 export interface Term {
