@@ -42,6 +42,12 @@ const targets = [
         entryPoints: ['server/src/lsp/browser.ts'],
         outfile: 'dist/web/server.js',
     },
+    {
+        ...web,
+        format: 'iife',
+        entryPoints: ['media/diagram/preview.ts'],
+        outfile: 'dist/media/diagram/preview.js',
+    },
 ];
 
 // FIXME: entries not written yet are skipped so that the tree builds while the parts land; once
