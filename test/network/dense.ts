@@ -77,14 +77,54 @@ export function contractDense(
     return { indices: [...output], data: result };
 }
 
-/** Values for every operand of a network: seeded random for tensors, the definition for patterns. */
+/** The stored length of an operand's tensor: each part of `axes` at its full extent. */
+export function storedLength(operand: Operand, sizes: Record<string, number>): number {
+    return operand.indices.reduce((product, index) => product * extentOf(operand, index, sizes), 1);
+}
+
+function extentOf(operand: Operand, index: string, sizes: Record<string, number>): number {
+    return operand.slices?.find((slice) => slice.index === index)?.extent ?? sizes[index]!;
+}
+
+/** Stored values: seeded random for tensors, the definition for patterns. */
 export function operandData(
     operand: Operand,
     sizes: Record<string, number>,
     seed: number,
 ): Float64Array {
     if (operand.source.kind === 'pattern') return densePattern(operand.source.pattern);
-    return randomData(elementCount(operand.indices.map((index) => sizes[index]!)), seed);
+    return randomData(storedLength(operand, sizes), seed);
+}
+
+/**
+ * What an operand reads, over its flattened indices: the stored tensor row-major through its
+ * parts, a sliced part from its start. Without slices that is the stored data itself.
+ */
+export function operandView(
+    operand: Operand,
+    sizes: Record<string, number>,
+    stored: Float64Array,
+): Float64Array {
+    if (operand.slices === undefined || operand.slices.length === 0) return stored;
+    const parts = operand.indices;
+    const extents = parts.map((index) => extentOf(operand, index, sizes));
+    const starts = parts.map(
+        (index) => operand.slices!.find((slice) => slice.index === index)?.start ?? 0,
+    );
+    const shape = parts.map((index) => sizes[index]!);
+    const strides = extents.map((_, k) => extents.slice(k + 1).reduce((a, b) => a * b, 1));
+    const view = new Float64Array(elementCount(shape));
+    const counter = new Array<number>(parts.length).fill(0);
+    for (let at = 0; at < view.length; at++) {
+        let offset = 0;
+        for (let k = 0; k < parts.length; k++) offset += (starts[k]! + counter[k]!) * strides[k]!;
+        view[at] = stored[offset]!;
+        for (let k = parts.length - 1; k >= 0; k--) {
+            if (++counter[k]! < shape[k]!) break;
+            counter[k] = 0;
+        }
+    }
+    return view;
 }
 
 /** Fills tensors by name (the same name gets the same values), patterns by definition. */
@@ -114,7 +154,7 @@ export function evaluateTerm(
 ): Float64Array {
     const inputs = term.operands.map((operand) => ({
         indices: operand.indices,
-        data: values.get(operandKey(operand))!,
+        data: operandView(operand, network.sizes, values.get(operandKey(operand))!),
     }));
     const kept = contractDense(inputs, term.output, network.sizes);
     const broadcast = contractDense(

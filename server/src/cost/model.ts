@@ -70,10 +70,13 @@ export function operandDensity(operand: Operand): number {
     return total === 0 ? 1 : patternNonZeros(p) / total;
 }
 
-/** Bytes an input occupies: a pattern is index arithmetic, never stored. */
+/** Bytes an input occupies (all of it, when sliced): a pattern is index arithmetic, never stored. */
 export function operandBytes(operand: Operand, sizes: Record<string, number>): number {
     if (operand.source.kind === 'pattern') return 0;
-    const shape = operand.indices.map((index) => sizes[index] ?? 0);
+    const shape = operand.indices.map(
+        (index) =>
+            operand.slices?.find((slice) => slice.index === index)?.extent ?? sizes[index] ?? 0,
+    );
     return elementCount(shape) * BYTES_PER_ELEMENT[operand.dtype];
 }
 
