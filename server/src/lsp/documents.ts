@@ -1,20 +1,38 @@
-/** The open documents and a per-version cache of their analyses. */
+/** The open documents, with each version's analysis, syntax tree and lines computed once, on use. */
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../language/model';
+import type { NetworkCost } from '../cost/index';
+import type { Analysis, EquationInfo } from '../language/model';
+import { equationCost } from './cost';
+import { type ParsedFile, parse } from '../language/parser';
 import { analyzeDocument } from './analysis';
 import { DEFAULT_SETTINGS, type TnetSettings } from './protocol';
+import { splitLines } from './text';
 
-/** One version of an open document and its analysis, computed on first use. */
+/** One version of an open document; its derived views are computed on first use and cached. */
 export interface DocumentState {
     uri: string;
     version: number;
     document: TextDocument;
+    text: string;
+    readonly lines: string[];
     readonly analysis: Analysis;
+    readonly parsed: ParsedFile;
+    /** The equation's cost report under the current settings, computed once per version. */
+    cost(equation: EquationInfo): NetworkCost | undefined;
+}
+
+interface Cached {
+    version: number;
+    text?: string;
+    lines?: string[];
+    analysis?: Analysis;
+    parsed?: ParsedFile;
+    costs?: Map<EquationInfo, NetworkCost | undefined>;
 }
 
 export class Documents {
-    private readonly cache = new Map<string, { version: number; analysis: Analysis }>();
+    private readonly cache = new Map<string, Cached>();
     private settings: TnetSettings = DEFAULT_SETTINGS;
 
     constructor(readonly store: TextDocuments<TextDocument>) {
@@ -25,20 +43,33 @@ export class Documents {
     get(uri: string): DocumentState | undefined {
         const document = this.store.get(uri);
         if (document === undefined) return undefined;
-        const documents = this.cache;
-        const settings = () => this.settings;
+        let entry = this.cache.get(uri);
+        if (entry === undefined || entry.version !== document.version) {
+            entry = { version: document.version };
+            this.cache.set(uri, entry);
+        }
+        const cached = entry;
+        const settings = this.settings;
+        // A TextDocument is updated in place, so the text is read now, with its version.
+        cached.text ??= document.getText();
         return {
             uri,
             version: document.version,
             document,
+            text: cached.text,
+            get lines(): string[] {
+                return (cached.lines ??= splitLines(this.text));
+            },
             get analysis(): Analysis {
-                const cached = documents.get(uri);
-                if (cached !== undefined && cached.version === document.version) {
-                    return cached.analysis;
-                }
-                const analysis = analyzeDocument(document.getText(), settings());
-                documents.set(uri, { version: document.version, analysis });
-                return analysis;
+                return (cached.analysis ??= analyzeDocument(this.text, this.parsed, settings));
+            },
+            get parsed(): ParsedFile {
+                return (cached.parsed ??= parse(this.text));
+            },
+            cost(equation: EquationInfo): NetworkCost | undefined {
+                const costs = (cached.costs ??= new Map());
+                if (!costs.has(equation)) costs.set(equation, equationCost(equation, settings));
+                return costs.get(equation);
             },
         };
     }

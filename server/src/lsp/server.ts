@@ -20,6 +20,17 @@ import {
 import { Documents } from './documents';
 import { diagnosticsFeature } from './features/diagnostics';
 import { customRequestsFeature } from './features/custom';
+import { codeActionsFeature } from './features/codeActions';
+import { codeLensFeature } from './features/codeLens';
+import { completionFeature } from './features/completion';
+import { formattingFeature } from './features/formatting';
+import { hoverFeature } from './features/hover';
+import { inlayHintsFeature } from './features/inlayHints';
+import { navigationFeature } from './features/navigation';
+import { semanticTokensFeature } from './features/semanticTokens';
+import { signatureHelpFeature } from './features/signatureHelp';
+import { structureFeature } from './features/structure';
+import { symbolsFeature } from './features/symbols';
 import { diagramFeature } from './diagram';
 
 /** What every feature gets: the connection, the open documents and their analyses, the settings. */
@@ -54,7 +65,22 @@ export interface Feature {
 }
 
 // The features the server offers. Each part adds its own with one import and one line here.
-const features: Feature[] = [diagnosticsFeature, customRequestsFeature, diagramFeature];
+const features: Feature[] = [
+    diagnosticsFeature,
+    hoverFeature,
+    inlayHintsFeature,
+    completionFeature,
+    signatureHelpFeature,
+    navigationFeature,
+    symbolsFeature,
+    semanticTokensFeature,
+    structureFeature,
+    formattingFeature,
+    codeActionsFeature,
+    codeLensFeature,
+    customRequestsFeature,
+    diagramFeature,
+];
 
 /** Installs the server on a connection and starts listening. */
 export function startServer(connection: Connection): void {

@@ -1,0 +1,199 @@
+/**
+ * Quick fixes from a diagnostic's `data`: E002 the closest name, E004 which declaration to change,
+ * E006 and E007 the nearest valid hyper-parameters, and I201's simplification.
+ */
+import {
+    type CodeAction,
+    CodeActionKind,
+    type Diagnostic,
+    type TextEdit,
+} from 'vscode-languageserver';
+import type { Call, Statement } from '../../language/ast';
+import type { Range } from '../../network/ir';
+import type { DocumentState } from '../documents';
+import type { Feature, ServerContext } from '../server';
+import { containsRange, sameRange } from '../text';
+
+export const codeActionsFeature: Feature = {
+    name: 'code actions',
+    capabilities: () => ({
+        codeActionProvider: {
+            codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite],
+        },
+    }),
+    register(context: ServerContext): void {
+        context.connection.onCodeAction(
+            context.guard('code actions', (params): CodeAction[] | null => {
+                const state = context.documents.get(params.textDocument.uri);
+                if (state === undefined) return null;
+                return params.context.diagnostics.flatMap((diagnostic) =>
+                    fixesFor(state, diagnostic),
+                );
+            }),
+        );
+    },
+};
+
+type Data = Record<string, unknown>;
+
+export function fixesFor(state: DocumentState, diagnostic: Diagnostic): CodeAction[] {
+    const data = (diagnostic.data ?? {}) as Data;
+    const make = (title: string, edits: TextEdit[], preferred = false): CodeAction => ({
+        title,
+        kind: diagnostic.code === 'I201' ? CodeActionKind.RefactorRewrite : CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: preferred,
+        edit: { changes: { [state.uri]: edits } },
+    });
+    switch (diagnostic.code) {
+        case 'E002': {
+            if (typeof data.suggestion !== 'string') return [];
+            return [
+                make(
+                    `Change to \`${data.suggestion}\``,
+                    [{ range: diagnostic.range, newText: data.suggestion }],
+                    true,
+                ),
+            ];
+        }
+        case 'E004':
+            return sizeConflictFixes(state, data).map(({ title, edit }) => make(title, [edit]));
+        case 'E006':
+        case 'E007': {
+            const call = callAt(state, diagnostic.range);
+            if (call === undefined) return [];
+            // E006 on a call of several spatial dimensions needs a tuple per dimension.
+            if (
+                diagnostic.code === 'E006' &&
+                (data.dimensions !== undefined || !isOneDimensional(state, call))
+            ) {
+                return [];
+            }
+            const keys = ['padding', 'kernel', 'dilation', 'stride', 'output_padding'].filter(
+                (key) => data[key] !== undefined,
+            );
+            return keys.flatMap((key) => {
+                if (key === 'kernel' && !call.args.some((arg) => arg.keyword?.name === 'kernel')) {
+                    return [];
+                }
+                const value = valueText(data[key]);
+                if (value === undefined) return [];
+                const edit = keywordEdit(call, key, value, diagnostic.range);
+                return [make(`Set ${key}=${value}`, [edit], key === keys[0])];
+            });
+        }
+        case 'I201': {
+            const edit = data.edit as { range?: Range; newText?: string } | undefined;
+            if (edit?.range === undefined || typeof edit.newText !== 'string') return [];
+            const title = typeof data.title === 'string' ? data.title : 'Apply simplification';
+            return [
+                make(`Apply simplification: ${title}`, [
+                    { range: edit.range, newText: edit.newText },
+                ]),
+            ];
+        }
+        default:
+            return [];
+    }
+}
+
+function valueText(value: unknown): string | undefined {
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (Array.isArray(value) && value.every((item) => typeof item === 'number')) {
+        return `(${value.join(', ')})`;
+    }
+    return undefined;
+}
+
+function callsOf(statement: Statement): Call[] {
+    return statement.kind === 'pattern' || statement.kind === 'call' ? [statement.call] : [];
+}
+
+/** The call whose range holds the diagnostic's. */
+function callAt(state: DocumentState, range: Range): Call | undefined {
+    for (const statement of state.parsed.statements) {
+        for (const call of callsOf(statement)) {
+            if (containsRange(call.range, range)) return call;
+        }
+    }
+    return undefined;
+}
+
+/** A pattern call is one-dimensional; a built-in is when its input has one spatial axis. */
+function isOneDimensional(state: DocumentState, call: Call): boolean {
+    const pattern = state.parsed.statements.some(
+        (statement) => statement.kind === 'pattern' && statement.call === call,
+    );
+    if (pattern) return true;
+    const input = call.args[0]?.value;
+    if (input?.kind !== 'name') return false;
+    const symbol = state.analysis.symbols.find((s) => s.name === input.name);
+    return symbol?.shape?.length === 3;
+}
+
+/**
+ * Sets a keyword argument: replaces the flagged entry of its tuple, or its whole value, or adds
+ * the argument before the closing parenthesis.
+ */
+function keywordEdit(call: Call, key: string, value: string, flagged: Range): TextEdit {
+    const existing = call.args.find((arg) => arg.keyword?.name === key);
+    if (existing !== undefined) {
+        const inside =
+            existing.value.kind === 'tuple' &&
+            containsRange(existing.value.range, flagged) &&
+            !sameRange(existing.value.range, flagged) &&
+            !value.startsWith('(');
+        return { range: inside ? flagged : existing.value.range, newText: value };
+    }
+    const end = call.range.end;
+    const closing = { line: end.line, character: Math.max(0, end.character - 1) };
+    const separator = call.args.length > 0 ? ', ' : '';
+    return { range: { start: closing, end: closing }, newText: `${separator}${key}=${value}` };
+}
+
+/**
+ * For an index with two sizes: change the declaration of the tensor on either side so that its
+ * axis takes the other side's size.
+ */
+function sizeConflictFixes(state: DocumentState, data: Data): { title: string; edit: TextEdit }[] {
+    const sizes = data.sizes as number[] | undefined;
+    const ranges = data.ranges as Range[] | undefined;
+    if (sizes?.length !== 2 || ranges?.length !== 2) return [];
+    const fixes: { title: string; edit: TextEdit }[] = [];
+    ranges.forEach((range, side) => {
+        const place = factorAxisAt(state, range);
+        if (place === undefined) return;
+        const declaration = state.parsed.statements.find(
+            (statement) => statement.kind === 'tensor' && statement.name.name === place.tensor,
+        );
+        if (declaration?.kind !== 'tensor') return;
+        const dim = declaration.dims[place.axis];
+        if (dim === undefined) return;
+        const wanted = sizes[1 - side]!;
+        fixes.push({
+            title: `Change \`${place.tensor}\`'s axis ${place.axis} to ${wanted} (line ${dim.range.start.line + 1})`,
+            edit: { range: dim.range, newText: String(wanted) },
+        });
+    });
+    return fixes;
+}
+
+function factorAxisAt(
+    state: DocumentState,
+    range: Range,
+): { tensor: string; axis: number } | undefined {
+    for (const statement of state.parsed.statements) {
+        if (statement.kind !== 'equation' || !containsRange(statement.range, range)) continue;
+        for (const term of statement.terms) {
+            for (const factor of term.factors) {
+                if (factor.kind !== 'tensor') continue;
+                const axis = factor.axes.findIndex(
+                    (a) => sameRange(a.range, range) || containsRange(a.range, range),
+                );
+                if (axis >= 0) return { tensor: factor.name.name, axis };
+            }
+        }
+    }
+    return undefined;
+}

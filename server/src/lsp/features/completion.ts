@@ -1,0 +1,201 @@
+/**
+ * Completion: keywords at a statement's start, names in scope, built-ins with their parameters and
+ * docs, keyword arguments inside a call, the statement's indices inside brackets, element types.
+ */
+import {
+    type CompletionItem,
+    CompletionItemKind,
+    InsertTextFormat,
+    MarkupKind,
+} from 'vscode-languageserver';
+import type { SymbolInfo, SymbolKind } from '../../language/model';
+import { BUILTINS, builtinFor, ELEMENT_TYPES, KEYWORD_DOCS, signatureLabel } from '../builtins';
+import { type CursorContext, cursorContext } from '../cursor';
+import type { DocumentState } from '../documents';
+import { shapeText } from '../format';
+import { equationAtLine } from '../lookup';
+import type { Feature, ServerContext } from '../server';
+import { clampPosition } from '../text';
+
+const SYMBOL_KINDS: Record<SymbolKind, CompletionItemKind> = {
+    size: CompletionItemKind.Constant,
+    tensor: CompletionItemKind.Variable,
+    pattern: CompletionItemKind.Struct,
+    equation: CompletionItemKind.Variable,
+};
+
+const TRIGGER_PARAMETER_HINTS = {
+    title: 'parameter hints',
+    command: 'editor.action.triggerParameterHints',
+};
+
+export const completionFeature: Feature = {
+    name: 'completion',
+    capabilities: () => ({
+        completionProvider: {
+            triggerCharacters: ['[', '(', ',', ':', '='],
+            resolveProvider: false,
+        },
+    }),
+    register(context: ServerContext): void {
+        context.connection.onCompletion(
+            context.guard('completion', (params): CompletionItem[] | null => {
+                const state = context.documents.get(params.textDocument.uri);
+                if (state === undefined) return null;
+                return completionsAt(state, clampPosition(state.lines, params.position));
+            }),
+        );
+    },
+};
+
+export function completionsAt(
+    state: DocumentState,
+    position: { line: number; character: number },
+): CompletionItem[] {
+    const cursor = cursorContext(state, position);
+    if (cursor.inert) return [];
+    const inScope = state.analysis.symbols.filter(
+        (symbol) => symbol.nameRange.start.line < cursor.startLine,
+    );
+    const sizes = inScope.filter((symbol) => symbol.kind === 'size');
+    const tensors = inScope.filter((symbol) => symbol.kind !== 'size');
+    const top = cursor.open[cursor.open.length - 1];
+
+    switch (cursor.statement) {
+        case 'start':
+            return keywordItems();
+        case 'size':
+            return cursor.previous?.text === 'size' || cursor.previous?.text === ','
+                ? []
+                : symbolItems(sizes);
+        case 'tensor':
+            if (cursor.previous?.text === ':') return elementTypeItems();
+            return top?.bracket === '[' ? symbolItems(sizes) : [];
+        case 'pattern':
+            if (top?.bracket === '(') return callItems(cursor, 'pattern', sizes);
+            return cursor.afterEquals ? builtinItems('pattern') : [];
+        case 'equation':
+            if (cursor.previous?.text === ':') return elementTypeItems();
+            if (top?.bracket === '[') return indexItems(state, cursor);
+            if (
+                top?.bracket === '(' &&
+                top.before !== undefined &&
+                builtinFor(top.before, 'equation')
+            ) {
+                return callItems(cursor, 'equation', tensors);
+            }
+            if (!cursor.afterEquals) return [];
+            return [
+                ...symbolItems(tensors),
+                ...symbolItems(sizes),
+                ...(cursor.previous?.text === '=' ? builtinItems('equation') : []),
+            ];
+    }
+}
+
+function keywordItems(): CompletionItem[] {
+    return Object.entries(KEYWORD_DOCS).map(([keyword, doc]) => ({
+        label: keyword,
+        kind: CompletionItemKind.Keyword,
+        documentation: { kind: MarkupKind.Markdown, value: doc },
+        insertText: `${keyword} `,
+    }));
+}
+
+function elementTypeItems(): CompletionItem[] {
+    return Object.entries(ELEMENT_TYPES).map(([name, doc]) => ({
+        label: name,
+        kind: CompletionItemKind.TypeParameter,
+        documentation: doc,
+    }));
+}
+
+function symbolItems(symbols: SymbolInfo[]): CompletionItem[] {
+    return symbols.map((symbol) => ({
+        label: symbol.name,
+        kind: SYMBOL_KINDS[symbol.kind],
+        detail: symbolDetail(symbol),
+    }));
+}
+
+function symbolDetail(symbol: SymbolInfo): string {
+    if (symbol.kind === 'size') return `size = ${symbol.value ?? '?'}`;
+    const shape = symbol.shape === undefined ? '' : ` ${shapeText(symbol.shape)}`;
+    return `${symbol.kind}${shape}`;
+}
+
+function builtinItems(context: 'pattern' | 'equation'): CompletionItem[] {
+    return BUILTINS.filter((builtin) => builtin.context === context).map((builtin) => {
+        const required = builtin.parameters.filter(
+            (parameter) => parameter.default === undefined && !parameter.name.endsWith('...'),
+        );
+        const snippet = required
+            .filter((parameter) => parameter.name !== 'out')
+            .map((parameter, i) =>
+                parameter.keyword
+                    ? `${parameter.name}=\${${i + 1}}`
+                    : `\${${i + 1}:${parameter.name}}`,
+            )
+            .join(', ');
+        return {
+            label: builtin.name,
+            kind: CompletionItemKind.Function,
+            detail: signatureLabel(builtin),
+            documentation: { kind: MarkupKind.Markdown, value: builtin.doc },
+            insertText: `${builtin.name}(${snippet})`,
+            insertTextFormat: InsertTextFormat.Snippet,
+            command: TRIGGER_PARAMETER_HINTS,
+        };
+    });
+}
+
+/** Inside a built-in call: its keyword parameters not yet given, and the names an argument takes. */
+function callItems(
+    cursor: CursorContext,
+    context: 'pattern' | 'equation',
+    names: SymbolInfo[],
+): CompletionItem[] {
+    const top = cursor.open[cursor.open.length - 1]!;
+    const builtin = top.before === undefined ? undefined : builtinFor(top.before, context);
+    if (builtin === undefined) return symbolItems(names);
+    if (top.keyword === 'padding' && cursor.previous?.text === '=') {
+        return [
+            ...['"same"', '"valid"'].map((label) => ({ label, kind: CompletionItemKind.Value })),
+            ...symbolItems(names),
+        ];
+    }
+    if (top.keyword !== undefined) return symbolItems(names);
+    const keywords = builtin.parameters
+        .filter((parameter) => parameter.keyword && !top.keywords.includes(parameter.name))
+        .map((parameter) => ({
+            label: `${parameter.name}=`,
+            kind: CompletionItemKind.Property,
+            detail: parameter.default === undefined ? 'required' : `default ${parameter.default}`,
+            documentation: parameter.doc,
+            filterText: parameter.name,
+            sortText: `0${parameter.name}`,
+        }));
+    return [...keywords, ...symbolItems(names)];
+}
+
+/** The indices of the statement: from its analysis, else every name written inside its brackets. */
+function indexItems(state: DocumentState, cursor: CursorContext): CompletionItem[] {
+    const equation = equationAtLine(state.analysis, cursor.startLine);
+    const found = new Map<string, string>();
+    for (const index of equation?.indices ?? []) {
+        found.set(index.name, `index, size ${index.size}${index.summed ? ', summed' : ''}`);
+    }
+    let depth = 0;
+    for (const token of cursor.statementTokens) {
+        if (token.text === '[') depth++;
+        else if (token.text === ']') depth = Math.max(0, depth - 1);
+        else if (depth > 0 && token.kind === 'name' && token.text !== cursor.prefix) {
+            if (!found.has(token.text)) found.set(token.text, 'index');
+        }
+    }
+    return [...found].map(([name, detail]) => ({
+        label: name,
+        kind: CompletionItemKind.TypeParameter,
+        detail,
+    }));
+}
