@@ -2,9 +2,10 @@
 import { type CliIo, type Command, UsageError } from './command';
 import { checkCommand } from './check';
 import { costCommand } from './cost';
+import { diagramCommand } from './diagram';
 import { lspCommand } from './lsp';
 
-const commands: Command[] = [checkCommand, costCommand, lspCommand];
+const commands: Command[] = [checkCommand, costCommand, diagramCommand, lspCommand];
 
 function usage(): string {
     const width = Math.max(...commands.map((command) => command.name.length));
