@@ -111,8 +111,10 @@ function patternRewrite(
 }
 
 function rebuild(operand: Operand, axes: string[][], slices: AxisSlice[]): Operand {
-    const { slices: _old, ...rest } = operand;
-    return { ...rest, axes, indices: axes.flat(), ...(slices.length > 0 ? { slices } : {}) };
+    const result: Operand = { ...operand, axes, indices: axes.flat() };
+    if (slices.length > 0) result.slices = slices;
+    else delete result.slices;
+    return result;
 }
 
 /** Replaces the part `from` by `to` in every axis list, adding `slice` where it splits. */
