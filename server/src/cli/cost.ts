@@ -8,6 +8,7 @@ import {
     type PathReport,
     networkCost,
 } from '../cost/index';
+import { formatBytes } from '../cost/diagnose';
 import { analyze } from '../language/analyze';
 import type { EquationInfo } from '../language/model';
 import { type CliIo, type Command, UsageError } from './command';
@@ -93,17 +94,6 @@ function equationJson(equation: EquationInfo, cost: NetworkCost) {
 
 export function formatCount(value: number): string {
     return value.toExponential(3);
-}
-
-export function formatBytes(bytes: number): string {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function table(rows: string[][]): string[] {
