@@ -1,0 +1,512 @@
+/**
+ * The worker thread that hosts Dawn: it opens the device, compiles and caches pipelines, runs
+ * plans and reads results back. It runs no heavy JavaScript of its own (Dawn on lavapipe can crash
+ * a thread that has run hot, optimised code), so conversions and inputs are made by the host.
+ */
+import { parentPort } from 'node:worker_threads';
+import { create, globals } from 'webgpu';
+
+import type { GatherStep, GemmStep, Plan, Step } from '../plan';
+import type {
+    AdapterReport,
+    DeviceElement,
+    Envelope,
+    OpenRequest,
+    Reply,
+    RunReply,
+    RunRequest,
+} from './messages';
+
+const WORKGROUP = 256;
+
+interface Session {
+    /** Held so that Dawn's instance and adapter live as long as the device (a collected instance crashes). */
+    gpu: GPU;
+    adapter: GPUAdapter;
+    device: GPUDevice;
+    report: AdapterReport;
+    kernels: Record<string, string>;
+    pipelines: Map<string, GPUComputePipeline>;
+    lost?: string;
+    uncaptured: string[];
+}
+
+let session: Session | undefined;
+
+async function open(request: OpenRequest): Promise<AdapterReport> {
+    if (session !== undefined && session.lost === undefined) return session.report;
+    Object.assign(globalThis, globals);
+    const gpu = create(request.flags);
+    const adapter = await gpu.requestAdapter(
+        request.compatibility ? { featureLevel: 'compatibility' } : {},
+    );
+    if (adapter === null) {
+        throw new Error(
+            'no WebGPU adapter was found (Dawn saw no usable Vulkan, Metal or D3D driver; on ' +
+                'Linux without a GPU, install the lavapipe driver from mesa-vulkan-drivers 25)',
+        );
+    }
+    const timestamps = adapter.features.has('timestamp-query');
+    const f16 = adapter.features.has('shader-f16');
+    const requiredFeatures: GPUFeatureName[] = [];
+    if (timestamps) requiredFeatures.push('timestamp-query');
+    if (f16) requiredFeatures.push('shader-f16');
+    const limits = adapter.limits;
+    const device = await adapter.requestDevice({
+        requiredFeatures,
+        requiredLimits: {
+            maxBufferSize: limits.maxBufferSize,
+            maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+            maxComputeInvocationsPerWorkgroup: Math.min(
+                256,
+                limits.maxComputeInvocationsPerWorkgroup,
+            ),
+            maxComputeWorkgroupSizeX: Math.min(256, limits.maxComputeWorkgroupSizeX),
+        },
+    });
+    const info = adapter.info;
+    const report: AdapterReport = {
+        description: info.description || info.device || info.vendor || 'unknown adapter',
+        vendor: info.vendor,
+        architecture: info.architecture,
+        features: [...adapter.features].map(String).sort(),
+        limits: {
+            maxBufferSize: limits.maxBufferSize,
+            maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+            maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+            maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+            maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+        },
+        timestamps,
+        f16,
+    };
+    const current: Session = {
+        gpu,
+        adapter,
+        device,
+        report,
+        kernels: request.kernels,
+        pipelines: new Map(),
+        uncaptured: [],
+    };
+    void device.lost.then((lost) => {
+        current.lost = lost.message || String(lost.reason);
+    });
+    device.addEventListener('uncapturederror', (event) => {
+        current.uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
+    });
+    session = current;
+    return report;
+}
+
+function live(): Session {
+    if (session === undefined) throw new Error('the WebGPU device is not open');
+    if (session.lost !== undefined) {
+        throw new Error(`the GPU device was lost (${session.lost}); open it again to continue`);
+    }
+    return session;
+}
+
+/** Runs `work` inside validation and out-of-memory error scopes; an error names what was done. */
+async function scoped<T>(what: string, work: () => T): Promise<T> {
+    const { device } = live();
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let result: T | undefined;
+    let thrown: unknown;
+    try {
+        result = work();
+    } catch (error) {
+        thrown = error;
+    }
+    // The scopes are popped whatever happened, so that they stay balanced.
+    const validation = await device.popErrorScope();
+    const memory = await device.popErrorScope();
+    if (validation !== null) {
+        throw new Error(`WebGPU validation error while ${what}: ${validation.message}`);
+    }
+    if (memory !== null) throw new Error(`out of GPU memory while ${what}: ${memory.message}`);
+    if (thrown !== undefined) throw thrown;
+    return result as T;
+}
+
+async function pipeline(
+    kernel: string,
+    entry: string,
+    element: DeviceElement,
+): Promise<GPUComputePipeline> {
+    const current = live();
+    const key = `${kernel}:${entry}:${element}`;
+    const cached = current.pipelines.get(key);
+    if (cached !== undefined) return cached;
+    const template = current.kernels[kernel];
+    if (template === undefined) throw new Error(`internal: no WGSL kernel named ${kernel}`);
+    const code =
+        (element === 'f16' ? 'enable f16;\n' : '') + template.replaceAll('ELEMENT', element);
+    const module = current.device.createShaderModule({ code, label: key });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((message) => message.type === 'error');
+    if (errors.length > 0) {
+        throw new Error(
+            `the WGSL kernel ${kernel} (${element}) does not compile: ` +
+                errors.map((message) => `line ${message.lineNum}: ${message.message}`).join('; '),
+        );
+    }
+    const created = await scoped(`creating the ${kernel} pipeline (${element})`, () =>
+        current.device.createComputePipeline({
+            layout: 'auto',
+            compute: { module, entryPoint: entry },
+            label: key,
+        }),
+    );
+    current.pipelines.set(key, created);
+    return created;
+}
+
+function int32Params(values: number[]): Int32Array<ArrayBuffer> {
+    return Int32Array.from(values);
+}
+
+function floatBits(value: number): number {
+    return new Int32Array(new Float32Array([value]).buffer)[0]!;
+}
+
+function gatherParams(step: GatherStep, outCount: number): Int32Array<ArrayBuffer> {
+    const sumCount = step.sumShape.reduce((product, size) => product * size, 1);
+    const values = [
+        step.outShape.length,
+        step.sumShape.length,
+        step.constraints.length,
+        step.srcOffset,
+        outCount,
+        sumCount,
+        step.accumulate ? 1 : 0,
+        floatBits(step.scale),
+        ...step.outShape,
+        ...step.sumShape,
+        ...step.srcStrides,
+    ];
+    for (const constraint of step.constraints) {
+        values.push(
+            constraint.base,
+            constraint.divisor,
+            constraint.size,
+            constraint.check,
+            constraint.srcStride,
+            ...constraint.coefs,
+        );
+    }
+    return int32Params(values);
+}
+
+function gemmParams(step: GemmStep): Uint32Array<ArrayBuffer> {
+    return Uint32Array.from([
+        step.batch,
+        step.m,
+        step.n,
+        step.k,
+        ...step.aStrides,
+        ...step.bStrides,
+        0,
+        0,
+    ]);
+}
+
+interface Prepared {
+    pipeline: GPUComputePipeline;
+    bindGroup: GPUBindGroup;
+    workgroups: [number, number, number];
+    clear?: GPUBuffer;
+}
+
+function linearGroups(elements: number, limit: number): [number, number, number] {
+    const groups = Math.max(1, Math.ceil(elements / WORKGROUP));
+    const x = Math.min(groups, limit);
+    const y = Math.ceil(groups / x);
+    if (y > limit)
+        throw new Error(`a step of ${elements} elements exceeds the adapter's dispatch limit`);
+    return [x, y, 1];
+}
+
+async function prepare(
+    step: Step,
+    buffers: GPUBuffer[],
+    plan: Plan,
+    element: DeviceElement,
+    owned: GPUBuffer[],
+): Promise<Prepared> {
+    const { device, report } = live();
+    const limit = report.limits.maxComputeWorkgroupsPerDimension;
+    const uniform = (
+        data: Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>,
+        usage: number,
+    ): GPUBuffer => {
+        const buffer = device.createBuffer({
+            size: Math.max(16, data.byteLength),
+            usage: usage | GPUBufferUsage.COPY_DST,
+        });
+        device.queue.writeBuffer(buffer, 0, data);
+        owned.push(buffer);
+        return buffer;
+    };
+    const dstElements = plan.buffers[step.dst]!.elements;
+    switch (step.kind) {
+        case 'gather': {
+            const kernel = await pipeline('gather', 'main', element);
+            const params = uniform(gatherParams(step, dstElements), GPUBufferUsage.STORAGE);
+            const bindGroup = await scoped(`binding the buffers of '${step.label}'`, () =>
+                device.createBindGroup({
+                    layout: kernel.getBindGroupLayout(0),
+                    entries: [
+                        { binding: 0, resource: { buffer: buffers[step.src]! } },
+                        { binding: 1, resource: { buffer: buffers[step.dst]! } },
+                        { binding: 2, resource: { buffer: params } },
+                    ],
+                }),
+            );
+            return { pipeline: kernel, bindGroup, workgroups: linearGroups(dstElements, limit) };
+        }
+        case 'gemm': {
+            const kernel = await pipeline('gemm', 'main', element);
+            const params = uniform(gemmParams(step), GPUBufferUsage.UNIFORM);
+            const workgroups: [number, number, number] = [
+                Math.ceil(step.n / 64),
+                Math.ceil(step.m / 64),
+                step.batch,
+            ];
+            if (workgroups.some((count) => count > limit)) {
+                throw new Error(
+                    `the matrix product '${step.label}' needs [${workgroups}] workgroups; the ` +
+                        `adapter allows ${limit} per dimension`,
+                );
+            }
+            const bindGroup = await scoped(`binding the buffers of '${step.label}'`, () =>
+                device.createBindGroup({
+                    layout: kernel.getBindGroupLayout(0),
+                    entries: [
+                        { binding: 0, resource: { buffer: buffers[step.a]! } },
+                        { binding: 1, resource: { buffer: buffers[step.b]! } },
+                        { binding: 2, resource: { buffer: buffers[step.dst]! } },
+                        { binding: 3, resource: { buffer: params } },
+                    ],
+                }),
+            );
+            return { pipeline: kernel, bindGroup, workgroups };
+        }
+        case 'fill':
+        case 'pattern': {
+            const entry = step.kind;
+            const kernel = await pipeline('fill', entry, element);
+            const values =
+                step.kind === 'fill'
+                    ? [dstElements, floatBits(step.value)]
+                    : [
+                          step.pattern.output * step.pattern.kernel,
+                          0,
+                          step.pattern.input,
+                          step.pattern.output,
+                          step.pattern.kernel,
+                          step.pattern.stride,
+                          step.pattern.dilation,
+                          step.pattern.padLeft,
+                      ];
+            const params = uniform(int32Params(values), GPUBufferUsage.STORAGE);
+            const bindGroup = await scoped(`binding the buffers of '${step.label}'`, () =>
+                device.createBindGroup({
+                    layout: kernel.getBindGroupLayout(0),
+                    entries: [
+                        { binding: 0, resource: { buffer: buffers[step.dst]! } },
+                        { binding: 1, resource: { buffer: params } },
+                    ],
+                }),
+            );
+            const prepared: Prepared = {
+                pipeline: kernel,
+                bindGroup,
+                workgroups: linearGroups(values[0]!, limit),
+            };
+            if (step.kind === 'pattern') prepared.clear = buffers[step.dst]!;
+            return prepared;
+        }
+    }
+}
+
+function byteSize(elements: number, element: DeviceElement): number {
+    const bytes = elements * (element === 'f16' ? 2 : 4);
+    return Math.max(4, Math.ceil(bytes / 4) * 4);
+}
+
+async function run(request: RunRequest): Promise<RunReply> {
+    const current = live();
+    const { device, report } = current;
+    const plan = request.plan;
+    const buffers = await scoped(`allocating ${plan.buffers.length} buffers`, () =>
+        plan.buffers.map((buffer) =>
+            device.createBuffer({
+                size: byteSize(buffer.elements, request.element),
+                usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+                label: buffer.name ?? `${buffer.kind} ${buffer.id}`,
+            }),
+        ),
+    );
+    const extra: GPUBuffer[] = [];
+    try {
+        for (const [id, data] of Object.entries(request.inputs)) {
+            const padded = new Uint8Array(Math.ceil(data.byteLength / 4) * 4);
+            padded.set(new Uint8Array(data));
+            device.queue.writeBuffer(buffers[Number(id)]!, 0, padded);
+        }
+        const prepared: Prepared[] = [];
+        for (const step of plan.steps)
+            prepared.push(await prepare(step, buffers, plan, request.element, extra));
+
+        const count = plan.steps.length;
+        const timestamps = report.timestamps && count > 0;
+        let querySet: GPUQuerySet | undefined;
+        let resolve: GPUBuffer | undefined;
+        let readTimes: GPUBuffer | undefined;
+        if (timestamps) {
+            querySet = device.createQuerySet({ type: 'timestamp', count: 2 * count });
+            resolve = device.createBuffer({
+                size: 16 * count,
+                usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+            });
+            readTimes = device.createBuffer({
+                size: 16 * count,
+                usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+            });
+            extra.push(resolve, readTimes);
+        }
+
+        const encodeStep = (encoder: GPUCommandEncoder, at: number): void => {
+            const step = prepared[at]!;
+            if (step.clear !== undefined) encoder.clearBuffer(step.clear);
+            const pass = encoder.beginComputePass(
+                querySet === undefined
+                    ? { label: plan.steps[at]!.label }
+                    : {
+                          label: plan.steps[at]!.label,
+                          timestampWrites: {
+                              querySet,
+                              beginningOfPassWriteIndex: 2 * at,
+                              endOfPassWriteIndex: 2 * at + 1,
+                          },
+                      },
+            );
+            pass.setPipeline(step.pipeline);
+            pass.setBindGroup(0, step.bindGroup);
+            pass.dispatchWorkgroups(...step.workgroups);
+            pass.end();
+        };
+
+        const stepMs: number[][] = [];
+        const wallMs: number[] = [];
+        for (let round = 0; round < request.warmup + request.repeat; round++) {
+            const times: number[] = [];
+            const started = performance.now();
+            if (timestamps) {
+                const encoder = device.createCommandEncoder();
+                for (let at = 0; at < count; at++) encodeStep(encoder, at);
+                encoder.resolveQuerySet(querySet!, 0, 2 * count, resolve!, 0);
+                encoder.copyBufferToBuffer(resolve!, 0, readTimes!, 0, 16 * count);
+                await scoped(`running '${plan.name}'`, () =>
+                    device.queue.submit([encoder.finish()]),
+                );
+                await readTimes!.mapAsync(GPUMapMode.READ);
+                const stamps = new BigInt64Array(readTimes!.getMappedRange().slice(0));
+                readTimes!.unmap();
+                for (let at = 0; at < count; at++) {
+                    times.push(Number(stamps[2 * at + 1]! - stamps[2 * at]!) / 1e6);
+                }
+            } else {
+                for (let at = 0; at < count; at++) {
+                    const before = performance.now();
+                    const encoder = device.createCommandEncoder();
+                    encodeStep(encoder, at);
+                    await scoped(`running '${plan.steps[at]!.label}'`, () =>
+                        device.queue.submit([encoder.finish()]),
+                    );
+                    await device.queue.onSubmittedWorkDone();
+                    times.push(performance.now() - before);
+                }
+            }
+            await device.queue.onSubmittedWorkDone();
+            if (current.lost !== undefined)
+                throw new Error(`the GPU device was lost while running: ${current.lost}`);
+            if (current.uncaptured.length > 0) {
+                throw new Error(
+                    `WebGPU error while running '${plan.name}': ${current.uncaptured.splice(0).join('; ')}`,
+                );
+            }
+            if (round >= request.warmup) {
+                stepMs.push(times);
+                wallMs.push(performance.now() - started);
+            }
+        }
+
+        const reply: RunReply = {
+            stepMs,
+            wallMs,
+            timing: timestamps ? 'timestamp-query' : 'queue-completion',
+        };
+        if (request.readback) {
+            const out = buffers[plan.output.buffer]!;
+            const staging = device.createBuffer({
+                size: out.size,
+                usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+            });
+            extra.push(staging);
+            const encoder = device.createCommandEncoder();
+            encoder.copyBufferToBuffer(out, 0, staging, 0, out.size);
+            device.queue.submit([encoder.finish()]);
+            await staging.mapAsync(GPUMapMode.READ);
+            reply.output = staging.getMappedRange().slice(0);
+            staging.unmap();
+        }
+        querySet?.destroy();
+        return reply;
+    } finally {
+        for (const buffer of [...buffers, ...extra]) buffer.destroy();
+    }
+}
+
+async function handle(envelope: Envelope): Promise<unknown> {
+    const request = envelope.request;
+    switch (request.type) {
+        case 'open':
+            return open(request);
+        case 'run':
+            return run(request);
+        case 'close':
+            session?.device.destroy();
+            session = undefined;
+            return null;
+    }
+}
+
+const port = parentPort;
+if (port !== null) {
+    port.on('message', (envelope: Envelope) => {
+        handle(envelope).then(
+            (result) => {
+                const reply: Reply = { id: envelope.id, ok: true, result };
+                const transfer =
+                    result !== null &&
+                    typeof result === 'object' &&
+                    'output' in result &&
+                    result.output instanceof ArrayBuffer
+                        ? [result.output]
+                        : [];
+                port.postMessage(reply, transfer);
+            },
+            (error: unknown) => {
+                const reply: Reply = {
+                    id: envelope.id,
+                    ok: false,
+                    error: error instanceof Error ? error.message : String(error),
+                };
+                port.postMessage(reply);
+            },
+        );
+    });
+}
