@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze } from '../language/analyze';
+import { DEFAULT_MEMORY_BUDGET_BYTES, diagnose, parseByteSize } from '../cost/diagnose';
 import type { Diagnostic } from '../language/model';
 import type { Range } from '../network/ir';
 import { type CliIo, type Command, UsageError } from './command';
@@ -14,6 +14,8 @@ A directory checks every .tnet file in it (and below it).
 
 Options:
   --json      print {"files": [{"file", "diagnostics", "tensors"}]} instead of compiler-style lines
+  --memory-budget SIZE
+              warn (W103) of an intermediate over SIZE bytes (512MiB, 2GB, ...; default 1GiB)
   -h, --help  show this help
 
 Exit status: 0 when no file has an error, 1 when some file has an error or cannot be read,
@@ -65,8 +67,8 @@ function describeError(error: unknown): string {
     return (error as Error).message ?? String(error);
 }
 
-function report(file: string, text: string): FileReport {
-    const analysis = analyze(text);
+function report(file: string, text: string, memoryBudgetBytes: number): FileReport {
+    const analysis = diagnose(text, { memoryBudgetBytes });
     const tensors: Record<string, { shape: number[] }> = {};
     for (const symbol of analysis.symbols) {
         if (symbol.kind !== 'size' && symbol.shape !== undefined) {
@@ -116,11 +118,22 @@ export const checkCommand: Command = {
     run(args: string[], io: CliIo): Promise<number> {
         const { values, positionals } = parseArgs({
             args,
-            options: { json: { type: 'boolean', default: false } },
+            options: {
+                json: { type: 'boolean', default: false },
+                'memory-budget': { type: 'string' },
+            },
             allowPositionals: true,
             strict: true,
         });
         if (positionals.length === 0) throw new UsageError('no file given');
+        const budgetText = values['memory-budget'];
+        const memoryBudgetBytes =
+            budgetText === undefined ? DEFAULT_MEMORY_BUDGET_BYTES : parseByteSize(budgetText);
+        if (memoryBudgetBytes === undefined) {
+            throw new UsageError(
+                `--memory-budget: '${budgetText}' is not a size like 512MiB or 2GB`,
+            );
+        }
         const unreadable: { file: string; message: string }[] = [];
         const files = expand(positionals, unreadable);
         const reports: FileReport[] = [];
@@ -132,7 +145,7 @@ export const checkCommand: Command = {
                 unreadable.push({ file, message: describeError(error) });
                 continue;
             }
-            reports.push(report(file, text));
+            reports.push(report(file, text, memoryBudgetBytes));
         }
         const failed =
             unreadable.length > 0 ||
