@@ -1,7 +1,7 @@
 // Bundles what ships with esbuild: the CLI, the language server (Node and web worker), the
 // extension (Node and browser), the runtime process and the webview scripts.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
@@ -21,6 +21,12 @@ const targets = [
         ...node,
         entryPoints: ['server/src/runtime/main.ts'],
         outfile: 'dist/runtime.js',
+        external: ['webgpu'],
+    },
+    {
+        ...node,
+        entryPoints: ['server/src/runtime/webgpu/worker.ts'],
+        outfile: 'dist/webgpu-worker.js',
         external: ['webgpu'],
     },
     {
@@ -54,3 +60,5 @@ const targets = [
 // every entry exists this becomes an error.
 const present = targets.filter((target) => existsSync(target.entryPoints[0]));
 await Promise.all(present.map((target) => build(target)));
+// The WebGPU worker reads its WGSL kernels from dist/wgsl at run time.
+cpSync('server/src/runtime/webgpu/kernels', 'dist/wgsl', { recursive: true });
