@@ -84,7 +84,10 @@ void describe('diagram geometry', () => {
         assert.equal(count(svg, /<g class="tn-node [^"]*" data-tensor="/g), 5);
         for (const name of ['X', 'P', 'Q', 'K', 'Y'])
             assert.match(svg, new RegExp(`data-tensor="${name}"`));
-        assert.equal(count(svg, /<path class="tn-edge" data-index="/g), layout.edges.length);
+        assert.equal(
+            count(svg, /<path class="tn-edge" data-index="/g),
+            layout.edges.filter((edge) => edge.kind !== 'bundle').length,
+        );
         // Nine indices, each one edge between two factors (the output counted as one).
         assert.equal(layout.edges.length, 9);
         assert.equal(count(svg, /<text class="tn-label" data-index="/g), 9);
@@ -107,16 +110,24 @@ void describe('diagram geometry', () => {
     });
 
     void it('bundles the parts of a grouped axis', async () => {
-        const { layout } = await drawNetwork(unfold());
-        const atOutput = layout.bundles.filter((bundle) => bundle.node === 't0:out');
+        const { layout, svg } = await drawNetwork(unfold());
+        const atOutput = layout.edges.filter(
+            (edge) => edge.kind === 'bundle' && edge.ends[0] === 't0:out',
+        );
         assert.deepEqual(
-            atOutput.map((bundle) => bundle.parts),
+            atOutput.map((edge) => [edge.index, edge.size]),
             [
-                ['c', 'i', 'j'],
-                ['y', 'x'],
+                ['c i j', 18],
+                ['y x', 480],
             ],
         );
-        assert.equal(atOutput[0]!.size, 18);
+        // The parts' edges leave from the bundle's end, not from the node.
+        const c = layout.edges.filter((edge) => edge.index === 'c');
+        assert.deepEqual(
+            c.map((edge) => edge.ends),
+            [['t0:o0', 't0:out:b1']],
+        );
+        assert.equal(count(svg, /<path class="tn-bundle" data-index="c i j"/g), 1);
     });
 
     void it('grows edge width with the log of the size', () => {

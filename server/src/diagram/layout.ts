@@ -1,6 +1,6 @@
 /**
  * Diagram layout: places each term's nodes with elkjs's stress layout, removes overlaps, routes the
- * edges, bundles grouped axes, places every label where it overlaps nothing, and sets the terms
+ * edges, places every label where it overlaps nothing, and sets the terms
  * side by side. Deterministic for the same input; previous positions, passed as hints, keep
  * unchanged nodes where they were.
  */
@@ -56,16 +56,6 @@ export interface PlacedLabel {
     height: number;
 }
 
-/** A grouped axis: its parts' edges leave the node together through one thick segment. */
-export interface PlacedBundle {
-    node: string;
-    parts: string[];
-    size: number;
-    from: Point;
-    to: Point;
-    width: number;
-}
-
 /** Node centres by `DiagramNode.key`, in each term's own frame: what the next layout keeps. */
 export type LayoutHints = Record<string, Point>;
 
@@ -76,7 +66,6 @@ export interface DiagramLayout {
     nodes: PlacedNode[];
     edges: PlacedEdge[];
     labels: PlacedLabel[];
-    bundles: PlacedBundle[];
     terms: { index: number; scale: number; box: Box }[];
     hints: LayoutHints;
 }
@@ -88,7 +77,7 @@ export interface LayoutOptions {
 
 const NODE_HEIGHT = 30;
 const NODE_MIN_WIDTH = 36;
-const POINT_SIZE: Record<string, number> = { junction: 9, leg: 8, sum: 8 };
+const POINT_SIZE: Record<string, number> = { junction: 9, leg: 8, sum: 8, bundle: 6 };
 const LABEL_HEIGHT = LABEL_FONT_SIZE + 4;
 const EDGE_LENGTH = 110;
 const NODE_GAP = 16;
@@ -122,7 +111,6 @@ interface TermLayout {
     nodes: PlacedNode[];
     edges: PlacedEdge[];
     labels: PlacedLabel[];
-    bundles: PlacedBundle[];
     hints: LayoutHints;
 }
 
@@ -169,7 +157,11 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
                 targets: [edge.ends[1]],
                 layoutOptions: {
                     'elk.stress.desiredEdgeLength': String(
-                        edge.kind === 'edge' ? EDGE_LENGTH : EDGE_LENGTH * 0.6,
+                        edge.kind === 'edge'
+                            ? EDGE_LENGTH
+                            : edge.kind === 'bundle'
+                              ? 28
+                              : EDGE_LENGTH * 0.6,
                     ),
                 },
             })),
@@ -195,10 +187,9 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
     for (const node of nodes) termHints[node.key] = { x: node.x, y: node.y };
 
     const byId = new Map(nodes.map((node) => [node.id, node]));
-    const bundles = placeBundles(term, byId);
-    const edges = routeEdges(term, byId, bundles);
-    const labels = placeLabels(term, nodes, edges, bundles);
-    return { term, nodes, edges, labels, bundles, hints: termHints };
+    const edges = routeEdges(term, byId);
+    const labels = placeLabels(term, nodes, edges);
+    return { term, nodes, edges, labels, hints: termHints };
 }
 
 /**
@@ -309,61 +300,16 @@ function pushApart(a: PlacedNode, b: PlacedNode): boolean {
     return true;
 }
 
-function placeBundles(term: DiagramTerm, byId: Map<string, PlacedNode>): PlacedBundle[] {
-    const bundles: PlacedBundle[] = [];
-    for (const node of term.nodes) {
-        const center = byId.get(node.id)!;
-        for (const parts of node.groups) {
-            let dx = 0;
-            let dy = 0;
-            const members = new Set(parts);
-            for (const edge of term.edges) {
-                if (!members.has(edge.index)) continue;
-                const [a, b] = edge.ends;
-                if (a !== node.id && b !== node.id) continue;
-                const other = byId.get(a === node.id ? b : a)!;
-                const length = Math.hypot(other.x - center.x, other.y - center.y) || 1;
-                dx += (other.x - center.x) / length;
-                dy += (other.y - center.y) / length;
-            }
-            const length = Math.hypot(dx, dy);
-            const ux = length > 1e-6 ? dx / length : 0;
-            const uy = length > 1e-6 ? dy / length : -1;
-            const exit = rayExit(center.width, center.height, ux, uy);
-            const sizes = parts.map(
-                (part) => term.edges.find((edge) => edge.index === part)?.size ?? 1,
-            );
-            const size = sizes.reduce((product, s) => product * s, 1);
-            bundles.push({
-                node: node.id,
-                parts,
-                size,
-                from: { x: center.x + ux * exit, y: center.y + uy * exit },
-                to: { x: center.x + ux * (exit + 18), y: center.y + uy * (exit + 18) },
-                width: edgeWidth(size),
-            });
-        }
-    }
-    return bundles;
-}
-
-function routeEdges(
-    term: DiagramTerm,
-    byId: Map<string, PlacedNode>,
-    bundles: PlacedBundle[],
-): PlacedEdge[] {
+function routeEdges(term: DiagramTerm, byId: Map<string, PlacedNode>): PlacedEdge[] {
+    // Edges between the same two nodes fan out as curves.
+    const routeKey = (edge: DiagramEdge): string => [...edge.ends].sort().join('|');
     const parallel = new Map<string, DiagramEdge[]>();
     for (const edge of term.edges) {
         if (edge.kind === 'loop') continue;
-        const key = [...edge.ends].sort().join('|');
+        const key = routeKey(edge);
         parallel.set(key, [...(parallel.get(key) ?? []), edge]);
     }
     const loopsSoFar = new Map<string, number>();
-    const bundleEnd = (node: string, index: string): Point | undefined => {
-        const bundle = bundles.find((b) => b.node === node && b.parts.includes(index));
-        return bundle === undefined ? undefined : { ...bundle.to };
-    };
-
     return term.edges.map((edge) => {
         const width = edgeWidth(edge.size);
         const a = byId.get(edge.ends[0])!;
@@ -380,7 +326,7 @@ function routeEdges(
             const control2 = { x: a.x + spread, y: top - rise };
             return { ...edge, width, from, control, control2, to, curved: true };
         }
-        const group = parallel.get([...edge.ends].sort().join('|'))!;
+        const group = parallel.get(routeKey(edge))!;
         const k = group.indexOf(edge);
         // Orient the offset by the sorted ends, so that parallel edges fan out on both sides.
         const flip = edge.ends[0] > edge.ends[1] ? -1 : 1;
@@ -393,8 +339,8 @@ function routeEdges(
             x: mid.x - (dy / length) * offset * 2,
             y: mid.y + (dx / length) * offset * 2,
         };
-        const from = bundleEnd(a.id, edge.index) ?? borderPoint(a, control);
-        const to = bundleEnd(b.id, edge.index) ?? borderPoint(b, control);
+        const from = borderPoint(a, control);
+        const to = borderPoint(b, control);
         return { ...edge, width, from, control, to, curved: offset !== 0 };
     });
 }
@@ -411,12 +357,7 @@ function borderPoint(node: PlacedNode, toward: Point): Point {
     return { x: node.x + (dx / length) * exit, y: node.y + (dy / length) * exit };
 }
 
-function placeLabels(
-    term: DiagramTerm,
-    nodes: PlacedNode[],
-    edges: PlacedEdge[],
-    bundles: PlacedBundle[],
-): PlacedLabel[] {
+function placeLabels(term: DiagramTerm, nodes: PlacedNode[], edges: PlacedEdge[]): PlacedLabel[] {
     const labels: PlacedLabel[] = [];
     const taken: Box[] = [];
     for (const node of nodes) {
@@ -435,7 +376,6 @@ function placeLabels(
             });
         }
     }
-    for (const bundle of bundles) taken.push(boxAround(bundle.to, 6, 6));
 
     const edgeById = new Map(edges.map((edge) => [edge.id, edge]));
     const nodeById = new Map(nodes.map((node) => [node.id, node]));
@@ -573,7 +513,6 @@ function assemble(model: DiagramModel, placed: TermLayout[]): DiagramLayout {
     const nodes: PlacedNode[] = [];
     const edges: PlacedEdge[] = [];
     const labels: PlacedLabel[] = [];
-    const bundles: PlacedBundle[] = [];
     const terms: DiagramLayout['terms'] = [];
     const hints: LayoutHints = {};
     let cursor = 0;
@@ -601,7 +540,6 @@ function assemble(model: DiagramModel, placed: TermLayout[]): DiagramLayout {
         nodes.push(...layout.nodes);
         edges.push(...layout.edges);
         labels.push(...layout.labels);
-        bundles.push(...layout.bundles);
         terms.push({
             index: layout.term.index,
             scale: layout.term.scale,
@@ -618,7 +556,7 @@ function assemble(model: DiagramModel, placed: TermLayout[]): DiagramLayout {
     ]);
     const dx = PADDING - all.x;
     const dy = PADDING - all.y;
-    const shifted = { nodes, edges, labels, bundles } as TermLayout;
+    const shifted = { nodes, edges, labels };
     shiftTerm(shifted, dx, dy);
     for (const term of terms) {
         term.box.x += dx;
@@ -631,7 +569,6 @@ function assemble(model: DiagramModel, placed: TermLayout[]): DiagramLayout {
         nodes,
         edges,
         labels,
-        bundles,
         terms,
         hints,
     };
@@ -663,7 +600,7 @@ function termBox(layout: TermLayout): Box {
 }
 
 function shiftTerm(
-    layout: Pick<TermLayout, 'nodes' | 'edges' | 'labels' | 'bundles'>,
+    layout: Pick<TermLayout, 'nodes' | 'edges' | 'labels'>,
     dx: number,
     dy: number,
 ): void {
@@ -673,10 +610,6 @@ function shiftTerm(
     };
     layout.nodes.forEach(move);
     layout.labels.forEach(move);
-    for (const bundle of layout.bundles) {
-        move(bundle.from);
-        move(bundle.to);
-    }
     for (const edge of layout.edges) {
         move(edge.from);
         move(edge.control);

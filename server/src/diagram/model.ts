@@ -4,7 +4,7 @@
  */
 import type { Network, Operand, Range, Term } from '../network/ir';
 
-export type NodeKind = 'input' | 'pattern' | 'output' | 'junction' | 'leg' | 'sum';
+export type NodeKind = 'input' | 'pattern' | 'output' | 'junction' | 'leg' | 'sum' | 'bundle';
 
 export interface DiagramNode {
     /** Unique within the diagram: `t<term>:<part>`. */
@@ -19,14 +19,16 @@ export interface DiagramNode {
     term: number;
     /** The operand's position in the term's operand list, for tensor and pattern nodes. */
     operand?: number;
-    /** For junctions and legs: the index they belong to. */
+    /** For junctions and legs: the index they belong to; for a bundle, its parts. */
     index?: string;
-    /** Grouped axes of this node with more than one part, drawn as bundles. */
-    groups: string[][];
     range?: Range;
 }
 
-export type EdgeKind = 'edge' | 'loop' | 'leg' | 'spoke';
+/**
+ * `bundle` joins a node to the point where the parts of one of its grouped axes, such as
+ * `(c, i, j)`, leave it together; its `index` lists the parts, space-separated.
+ */
+export type EdgeKind = 'edge' | 'loop' | 'leg' | 'spoke' | 'bundle';
 
 export interface DiagramEdge {
     id: string;
@@ -102,13 +104,11 @@ function buildTerm(
             tensor: operand.name,
             term: termIndex,
             operand: position,
-            groups: operand.axes.filter((parts) => parts.length > 1),
             range: operand.range,
         });
     });
     const outputId = `${prefix}:out`;
     if (outputStyle === 'node') {
-        const carried = new Set(term.output);
         nodes.push({
             id: outputId,
             key: `${termIndex}:=${network.name}`,
@@ -116,9 +116,6 @@ function buildTerm(
             label: network.name,
             tensor: network.name,
             term: termIndex,
-            groups: network.output.axes.filter(
-                (parts) => parts.length > 1 && parts.every((part) => carried.has(part)),
-            ),
             range: term.range,
         });
     }
@@ -130,13 +127,31 @@ function buildTerm(
         if (list === undefined) ends.set(index, [node]);
         else list.push(node);
     };
-    term.operands.forEach((operand, position) => {
-        for (const index of operand.indices) addEnd(index, `${prefix}:o${position}`);
-    });
-    for (const index of term.output) {
-        if (outputStyle === 'node') {
-            addEnd(index, outputId);
-        } else {
+    // A grouped axis of several parts gets a bundle point; its parts' edges end there.
+    const addAxes = (owner: DiagramNode, axes: string[][]): void => {
+        axes.forEach((parts, axis) => {
+            if (parts.length === 1) {
+                addEnd(parts[0]!, owner.id);
+                return;
+            }
+            const id = `${owner.id}:b${axis}`;
+            const key = `${owner.key}/b${axis}`;
+            nodes.push(pointNode(id, key, 'bundle', termIndex, parts.join(' ')));
+            const size = parts.reduce((product, part) => product * (network.sizes[part] ?? 0), 1);
+            edges.push({ id, kind: 'bundle', index: parts.join(' '), size, ends: [owner.id, id] });
+            for (const part of parts) addEnd(part, id);
+        });
+    };
+    term.operands.forEach((operand, position) => addAxes(nodes[position]!, operand.axes));
+    if (outputStyle === 'node') {
+        const carried = new Set(term.output);
+        const axes = network.output.axes
+            .map((parts) => parts.filter((part) => carried.has(part)))
+            .filter((parts) => parts.length > 0);
+        addAxes(nodes[term.operands.length]!, axes);
+    }
+    if (outputStyle === 'legs') {
+        for (const index of term.output) {
             const leg = `${prefix}:leg:${index}`;
             nodes.push(pointNode(leg, `${termIndex}:leg:${index}`, 'leg', termIndex, index));
             legs.add(leg);
@@ -186,5 +201,5 @@ function pointNode(
     term: number,
     index: string,
 ): DiagramNode {
-    return { id, key, kind, label: '', term, index, groups: [] };
+    return { id, key, kind, label: '', term, index };
 }

@@ -26,13 +26,6 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
 
     for (const term of layout.terms) {
         out.push(`<g class="tn-term" data-term="${term.index}">`);
-        for (const bundle of layout.bundles.filter((b) => termOf(b.node) === term.index)) {
-            out.push(
-                `<line class="tn-bundle" data-index="${escape(bundle.parts.join(' '))}" ` +
-                    `data-node="${escape(bundle.node)}" x1="${n(bundle.from.x)}" y1="${n(bundle.from.y)}" ` +
-                    `x2="${n(bundle.to.x)}" y2="${n(bundle.to.y)}" stroke-width="${n(bundle.width)}"/>`,
-            );
-        }
         for (const edge of layout.edges.filter((e) => termOf(e.id) === term.index)) {
             out.push(renderEdge(edge));
         }
@@ -67,7 +60,8 @@ function renderEdge(edge: PlacedEdge): string {
     const id = escape(edge.id);
     const parts = [
         `<g class="tn-edge-group" data-index="${index}" data-edge="${id}" data-kind="${edge.kind}">`,
-        `<path class="tn-edge" data-index="${index}" d="${d}" stroke-width="${n(edge.width)}"/>`,
+        `<path class="${edge.kind === 'bundle' ? 'tn-bundle' : 'tn-edge'}" data-index="${index}" ` +
+            `d="${d}" stroke-width="${n(edge.width)}"/>`,
         `<path class="tn-hit" data-index="${index}" d="${d}"/>`,
     ];
     parts.push('</g>');
@@ -88,6 +82,9 @@ function renderNode(node: PlacedNode): string {
                 `<circle class="tn-leg-end" data-index="${escape(node.index ?? '')}" ` +
                 `data-node="${escape(node.id)}" cx="${n(node.x)}" cy="${n(node.y)}" r="3.5"/>`
             );
+        case 'bundle':
+            // The thick bundle edge ends where its thin parts begin; the point itself is not drawn.
+            return '';
         case 'sum':
             return (
                 `<circle class="tn-sum-end tn-junction" data-index="${escape(node.index ?? '')}" ` +
