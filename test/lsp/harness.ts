@@ -22,12 +22,13 @@ import {
     type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
 
-/** How the tests start the server: the same entry that `tnet lsp --stdio` and `dist/server.js` run. */
+/** How the tests start the server: `tnet lsp --stdio`, from source. */
 export const SERVER_COMMAND = [
     process.execPath,
     '--import',
     'tsx',
-    'server/src/lsp/node.ts',
+    'test/lsp/tnet.ts',
+    'lsp',
     '--stdio',
 ];
 
@@ -67,6 +68,8 @@ export class LspClient {
     readonly logs: string[] = [];
     private readonly versions = new Map<string, number>();
     private waiters: Waiter[] = [];
+    /** Called with every diagnostics notification, in arrival order. */
+    readonly published: PublishDiagnosticsParams[] = [];
     private exited: Promise<number | null>;
     initializeResult!: InitializeResult;
 
@@ -77,6 +80,7 @@ export class LspClient {
         this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
         connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
             this.diagnostics.set(params.uri, params);
+            this.published.push(params);
             const ready = this.waiters.filter(
                 (waiter) =>
                     waiter.uri === params.uri &&

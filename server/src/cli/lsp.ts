@@ -5,7 +5,7 @@ import { type Command, UsageError } from './command';
 
 export const lspCommand: Command = {
     name: 'lsp',
-    summary: 'Start the language server (for editors)',
+    summary: 'start the language server (for editors)',
     help: [
         'Usage: tnet lsp --stdio',
         '       tnet lsp --node-ipc',

@@ -69,7 +69,7 @@ export interface NetworkResult {
     range: Range;
     network: Network;
     /** One linear path per term, in opt_einsum's format. */
-    paths: [number, number][][];
+    paths: number[][][];
     /** The shapes of the document's declared tensors that the network reads. */
     inputs: Record<string, { shape: number[]; dtype: string }>;
 }

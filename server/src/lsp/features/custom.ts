@@ -44,12 +44,12 @@ export const customRequestsFeature: Feature = {
                     inputs[symbol.name] = { shape: symbol.shape, dtype: symbol.dtype ?? 'f32' };
                 }
             }
-            // FIXME: paths are empty until the cost model's contractionPath() lands.
+            const cost = state.cost(equation);
             return {
                 name: equation.name,
                 range: equation.statementRange,
                 network: equation.network,
-                paths: equation.network.terms.map(() => []),
+                paths: cost?.terms.map((term) => term.path) ?? [],
                 inputs,
             };
         });
