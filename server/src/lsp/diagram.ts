@@ -88,7 +88,7 @@ async function drawEquation(
             id: node.id,
             tensor: node.tensor!,
             kind: node.kind,
-            range: node.range ?? (node.kind === 'output' ? equation.nameRange : undefined),
+            range: node.kind === 'output' ? equation.nameRange : node.range,
         }));
     const indices: DiagramIndexRanges[] = equation.indices.map((index) => ({
         name: index.name,
