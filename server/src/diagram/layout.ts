@@ -310,6 +310,9 @@ function routeEdges(term: DiagramTerm, byId: Map<string, PlacedNode>): PlacedEdg
         parallel.set(key, [...(parallel.get(key) ?? []), edge]);
     }
     const loopsSoFar = new Map<string, number>();
+    const obstacles = [...byId.values()]
+        .filter((node) => POINT_SIZE[node.kind] === undefined)
+        .map((node) => ({ id: node.id, ...boxAround(node, node.width + 6, node.height + 6) }));
     return term.edges.map((edge) => {
         const width = edgeWidth(edge.size);
         const a = byId.get(edge.ends[0])!;
@@ -330,11 +333,26 @@ function routeEdges(term: DiagramTerm, byId: Map<string, PlacedNode>): PlacedEdg
         const k = group.indexOf(edge);
         // Orient the offset by the sorted ends, so that parallel edges fan out on both sides.
         const flip = edge.ends[0] > edge.ends[1] ? -1 : 1;
-        const offset = (k - (group.length - 1) / 2) * PARALLEL_GAP * flip;
+        const base = (k - (group.length - 1) / 2) * PARALLEL_GAP * flip;
         const dx = b.x - a.x;
         const dy = b.y - a.y;
         const length = Math.hypot(dx, dy) || 1;
         const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+        const others = obstacles.filter((box) => box.id !== a.id && box.id !== b.id);
+
+        // An edge that would cross another tensor bends around it, as little as will do.
+        let best: { offset: number; hits: number } | undefined;
+        for (const detour of DETOURS) {
+            const offset = base + detour * (base < 0 ? -1 : 1);
+            const control = {
+                x: mid.x - (dy / length) * offset * 2,
+                y: mid.y + (dx / length) * offset * 2,
+            };
+            const hits = others.filter((box) => curveCrosses(a, control, b, box)).length;
+            if (best === undefined || hits < best.hits) best = { offset, hits };
+            if (hits === 0) break;
+        }
+        const offset = best!.offset;
         const control = {
             x: mid.x - (dy / length) * offset * 2,
             y: mid.y + (dx / length) * offset * 2,
@@ -343,6 +361,18 @@ function routeEdges(term: DiagramTerm, byId: Map<string, PlacedNode>): PlacedEdg
         const to = borderPoint(b, control);
         return { ...edge, width, from, control, to, curved: offset !== 0 };
     });
+}
+
+const DETOURS = [0, 28, -28, 52, -52, 80, -80];
+
+function curveCrosses(a: Point, control: Point, b: Point, box: Box): boolean {
+    for (let k = 1; k < 24; k++) {
+        const p = quadraticPoint(a, control, b, k / 24);
+        if (p.x > box.x && p.x < box.x + box.width && p.y > box.y && p.y < box.y + box.height) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /** Where the line from a node's centre towards `toward` leaves the node; points end at the centre. */
