@@ -59,13 +59,28 @@ function dp(problem: Problem, seed: SearchResult): SearchResult {
     return best(seed, dynamicProgramming(problem, seed.cost));
 }
 
+/**
+ * Exhaustive search, seeded with greedy and dp so that it never returns a costlier path than
+ * theirs. Small networks go straight to the exhaustive search (it is cheap there and, once
+ * complete, no worse than dp); larger ones get dp's bound first, to prune with.
+ */
 function optimal(problem: Problem, options: PathOptions): SearchResult {
-    let seed = dp(problem, greedy(problem));
-    if (problem.inputs.length > EXHAUSTIVE_LIMIT) {
-        seed = best(seed, randomGreedy(problem, { seed: options.seed ?? 0, repeats: Infinity }));
+    const n = problem.inputs.length;
+    const seed = greedy(problem);
+    if (n <= EXHAUSTIVE_FIRST) {
+        const search = exhaustive(problem, seed.cost);
+        if (search.complete) return best(seed, search.result);
+        return best(dp(problem, seed), search.result);
     }
-    return best(seed, exhaustive(problem, seed.cost));
+    let bound = dp(problem, seed);
+    if (n > EXHAUSTIVE_LIMIT) {
+        bound = best(bound, randomGreedy(problem, { seed: options.seed ?? 0, repeats: Infinity }));
+    }
+    return best(bound, exhaustive(problem, bound.cost).result);
 }
+
+/** Up to this many operands, the exhaustive search runs before dp. */
+const EXHAUSTIVE_FIRST = 10;
 
 const registry: Record<string, Optimizer> = {
     greedy: {

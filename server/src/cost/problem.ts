@@ -251,7 +251,7 @@ export class SsaPath {
     }
 
     /** Records a pairing of two operands (pre-summing inputs as it says) and returns its id. */
-    pair(a: number, b: number, pairing: Pairing): number {
+    pair(a: number, b: number, pairing: { reduceA: boolean; reduceB: boolean }): number {
         const left = pairing.reduceA ? this.add([a]) : a;
         const right = pairing.reduceB ? this.add([b]) : b;
         return this.add([left, right]);

@@ -76,9 +76,10 @@ export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult 
         for (const id of node.ids) carriers[id]! |= 1n << BigInt(k);
     });
     const parts = components(problem);
-    const smallest = Math.min(...problem.indexSizes.filter((size) => size > 1), 2);
-    const factor = Math.max(2, smallest);
-    let cap = Math.max(1, ...problem.inputs.map((node) => node.size));
+    // Rounds under the optimum are cheap but each redoes the last: start near the bound and
+    // rise fast, so that a cost range of many orders of magnitude takes a few rounds.
+    const factor = 8;
+    let cap = Math.max(1, ...problem.inputs.map((node) => node.size), bound.primary / 512);
     let ticks = 0;
 
     try {
@@ -177,14 +178,178 @@ export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult 
 /** Beyond this many operands, 3^n splits cannot be searched in any budget worth waiting for. */
 export const EXHAUSTIVE_LIMIT = 20;
 
+/** What an exhaustive search found: the optimal path if it beats the bound; whether it finished. */
+export interface Exhaustive {
+    result?: SearchResult;
+    complete: boolean;
+}
+
 /**
  * Every split of every subset, in increasing order of subsets, keeping only subsets that cost
- * less than `bound` (a path to beat). Returns the optimal path when it beats the bound, undefined
- * when nothing does or the deadline passes first.
+ * less than `bound` (a path to beat). When complete, no path costs less than the result (or the
+ * bound, when there is no result).
  */
-export function exhaustive(problem: Problem, bound: Cost): SearchResult | undefined {
+export function exhaustive(problem: Problem, bound: Cost): Exhaustive {
     const n = problem.inputs.length;
-    if (n < 2 || n > EXHAUSTIVE_LIMIT) return undefined;
+    if (n < 2 || n > EXHAUSTIVE_LIMIT) return { complete: n < 2 };
+    const result =
+        problem.indexSizes.length <= 31
+            ? exhaustiveByMasks(problem, bound)
+            : exhaustiveByLists(problem, bound);
+    if (result === OUT_OF_TIME) return { complete: false };
+    return result === undefined ? { complete: true } : { result, complete: true };
+}
+
+const OUT_OF_TIME = 'out of time';
+
+/** The same search with index sets as 31-bit masks: no allocation inside the loop. */
+function exhaustiveByMasks(
+    problem: Problem,
+    bound: Cost,
+): SearchResult | undefined | typeof OUT_OF_TIME {
+    const n = problem.inputs.length;
+    const full = 2 ** n - 1;
+    const sizeOfBit = problem.indexSizes;
+    const sizeOfMask = (mask: number): number => {
+        let size = 1;
+        while (mask !== 0) {
+            const bit = mask & -mask;
+            size *= sizeOfBit[31 - Math.clz32(bit)]!;
+            mask ^= bit;
+        }
+        return size;
+    };
+    const maskOf = (ids: readonly number[]): number => ids.reduce((m, id) => m | (1 << id), 0);
+    const inputMask = problem.inputs.map((node) => maskOf(node.ids));
+    const reducedMask = problem.inputs.map((node) =>
+        node.reduction === undefined ? 0 : maskOf(node.reduction.node.ids),
+    );
+    let outputMask = 0;
+    problem.inOutput.forEach((kept, id) => {
+        if (kept) outputMask |= 1 << id;
+    });
+    const inside = new Int32Array(full + 1);
+    for (let set = 1; set <= full; set++) {
+        const low = set & -set;
+        inside[set] = inside[set ^ low]! | inputMask[31 - Math.clz32(low)]!;
+    }
+    // A subset's node: an input as given, else what its contraction keeps.
+    const nodeMask = new Int32Array(full + 1);
+    const density = new Float64Array(full + 1);
+    const primary = new Float64Array(full + 1).fill(Infinity);
+    const flops = new Float64Array(full + 1).fill(Infinity);
+    const left = new Int32Array(full + 1);
+    const variant = new Uint8Array(full + 1);
+    problem.inputs.forEach((node, k) => {
+        const set = 1 << k;
+        nodeMask[set] = inputMask[k]!;
+        density[set] = node.density;
+        primary[set] = 0;
+        flops[set] = 0;
+    });
+    const objective = problem.objective;
+    const sum = objective.combine === 'sum';
+    let ticks = 0;
+
+    for (let set = 3; set <= full; set++) {
+        const low = set & -set;
+        if (low === set) continue;
+        const keep = outputMask | inside[full ^ set]!;
+        const kept = inside[set]! & keep;
+        const keptSize = sizeOfMask(kept);
+        let bestPrimary = bound.primary;
+        let bestFlops = bound.flops;
+        let found = false;
+        for (let sub = (set - 1) & set; sub > 0; sub = (sub - 1) & set) {
+            if ((sub & low) === 0) continue;
+            const other = set ^ sub;
+            if (primary[sub] === Infinity || primary[other] === Infinity) continue;
+            if (++ticks % 256 === 0 && now() > problem.deadline) return OUT_OF_TIME;
+            const beforePrimary = sum
+                ? primary[sub]! + primary[other]!
+                : Math.max(primary[sub]!, primary[other]!);
+            const beforeFlops = flops[sub]! + flops[other]!;
+            if (!(
+                beforePrimary < bestPrimary ||
+                (beforePrimary === bestPrimary && beforeFlops < bestFlops)
+            )) {
+                continue;
+            }
+            const subInput = (sub & (sub - 1)) === 0 ? 31 - Math.clz32(sub) : -1;
+            const otherInput = (other & (other - 1)) === 0 ? 31 - Math.clz32(other) : -1;
+            const canReduceA = subInput >= 0 && problem.inputs[subInput]!.reduction !== undefined;
+            const canReduceB =
+                otherInput >= 0 && problem.inputs[otherInput]!.reduction !== undefined;
+            for (let choice = 0; choice < 4; choice++) {
+                const reduceA = (choice & 1) !== 0;
+                const reduceB = (choice & 2) !== 0;
+                if ((reduceA && !canReduceA) || (reduceB && !canReduceB)) continue;
+                let stepPrimary: number;
+                let stepFlops: number;
+                const a = reduceA ? reducedMask[subInput]! : nodeMask[sub]!;
+                const b = reduceB ? reducedMask[otherInput]! : nodeMask[other]!;
+                const da = reduceA ? 1 : density[sub]!;
+                const db = reduceB ? 1 : density[other]!;
+                const union = a | b;
+                const summed = (union & keep) !== union;
+                const loop = sizeOfMask(union);
+                stepFlops = loop * (summed ? 2 : 1);
+                stepPrimary = objective.step(stepFlops, stepFlops * da * db, keptSize);
+                for (const [reduced, input] of [
+                    [reduceA, subInput],
+                    [reduceB, otherInput],
+                ] as const) {
+                    if (!reduced) continue;
+                    const cost = problem.inputs[input]!.reduction!.cost;
+                    stepPrimary = sum
+                        ? stepPrimary + cost.primary
+                        : Math.max(stepPrimary, cost.primary);
+                    stepFlops += cost.flops;
+                }
+                const totalPrimary = sum
+                    ? beforePrimary + stepPrimary
+                    : Math.max(beforePrimary, stepPrimary);
+                const totalFlops = beforeFlops + stepFlops;
+                if (
+                    totalPrimary < bestPrimary ||
+                    (totalPrimary === bestPrimary && totalFlops < bestFlops)
+                ) {
+                    bestPrimary = totalPrimary;
+                    bestFlops = totalFlops;
+                    found = true;
+                    left[set] = sub;
+                    variant[set] = choice;
+                    density[set] = summed ? 1 : da * db;
+                }
+            }
+        }
+        if (found) {
+            primary[set] = bestPrimary;
+            flops[set] = bestFlops;
+            nodeMask[set] = kept;
+        }
+    }
+    if (primary[full] === Infinity) return undefined;
+
+    const path = new SsaPath(n);
+    const build = (set: number): number => {
+        if ((set & (set - 1)) === 0) return 31 - Math.clz32(set);
+        const sub = left[set]!;
+        const choice = variant[set]!;
+        return path.pair(build(sub), build(set ^ sub), {
+            reduceA: (choice & 1) !== 0,
+            reduceB: (choice & 2) !== 0,
+        });
+    };
+    build(full);
+    return { ssa: path.steps, cost: { primary: primary[full]!, flops: flops[full]! } };
+}
+
+function exhaustiveByLists(
+    problem: Problem,
+    bound: Cost,
+): SearchResult | undefined | typeof OUT_OF_TIME {
+    const n = problem.inputs.length;
     const full = 2 ** n - 1;
     const carriers = problem.indexSizes.map(() => 0);
     problem.inputs.forEach((node, k) => {
@@ -213,7 +378,7 @@ export function exhaustive(problem: Problem, bound: Cost): SearchResult | undefi
             const a = nodes[sub];
             const b = nodes[other];
             if (a === undefined || b === undefined) continue;
-            if (++ticks % 256 === 0 && now() > problem.deadline) return undefined;
+            if (++ticks % 256 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             const before = combineCost(
                 objective,
                 { primary: primary[sub]!, flops: flops[sub]! },
