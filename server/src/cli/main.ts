@@ -4,8 +4,18 @@ import { checkCommand } from './check';
 import { costCommand } from './cost';
 import { diagramCommand } from './diagram';
 import { lspCommand } from './lsp';
+import { runCommand, runtimeCommand } from './run';
+import { benchCommand } from './bench';
 
-const commands: Command[] = [checkCommand, costCommand, diagramCommand, lspCommand];
+const commands: Command[] = [
+    checkCommand,
+    costCommand,
+    diagramCommand,
+    lspCommand,
+    runCommand,
+    benchCommand,
+    runtimeCommand,
+];
 
 function usage(): string {
     const width = Math.max(...commands.map((command) => command.name.length));

@@ -144,16 +144,39 @@ export function buildPlan(network: Network, options: PlanOptions = {}): Plan {
     return new Planner(network, options).build();
 }
 
-/** The greedy default path: the pair with the smallest result first, patterns never paired alone. */
-export function greedyPath(
-    term: Term,
+interface PathItem {
+    indices: Set<string>;
+    pattern: boolean;
+    members: Set<number>;
+}
+
+function pathItems(term: Term): PathItem[] {
+    return term.operands.map((operand, position) => ({
+        indices: new Set(operand.indices),
+        pattern: operand.source.kind === 'pattern',
+        members: new Set([position]),
+    }));
+}
+
+function merge(items: PathItem[], a: number, b: number): number[] {
+    const [low, high] = a < b ? [a, b] : [b, a];
+    const merged: PathItem = {
+        indices: new Set([...items[low]!.indices, ...items[high]!.indices]),
+        pattern: items[low]!.pattern && items[high]!.pattern,
+        members: new Set([...items[low]!.members, ...items[high]!.members]),
+    };
+    items.splice(high, 1);
+    items.splice(low, 1);
+    items.push(merged);
+    return [low, high];
+}
+
+/** Greedy over what is left: the pair with the smallest result first, patterns never paired alone. */
+function greedyRest(
+    items: PathItem[],
     sizes: Record<string, number>,
     output: string[],
 ): number[][] {
-    const items = term.operands.map((operand) => ({
-        indices: new Set(operand.indices),
-        pattern: operand.source.kind === 'pattern',
-    }));
     const path: number[][] = [];
     while (items.length > 1) {
         let best: [number, number] = [0, 1];
@@ -176,17 +199,43 @@ export function greedyPath(
                 }
             }
         }
-        const [a, b] = best;
-        const merged = {
-            indices: new Set([...items[a]!.indices, ...items[b]!.indices]),
-            pattern: items[a]!.pattern && items[b]!.pattern,
-        };
-        items.splice(b, 1);
-        items.splice(a, 1);
-        items.push(merged);
-        path.push([a, b]);
+        path.push(merge(items, ...best));
     }
     return path;
+}
+
+/** The runtime's own path when the cost model gives none: greedy by result size. */
+export function greedyPath(
+    term: Term,
+    sizes: Record<string, number>,
+    output: string[],
+): number[][] {
+    return greedyRest(pathItems(term), sizes, output);
+}
+
+/**
+ * The unfold-then-matmul path: every pattern first meets the tensor that holds its input index
+ * (an explicit unfold, im2col), then greedy for the rest.
+ */
+export function unfoldPath(
+    term: Term,
+    sizes: Record<string, number>,
+    output: string[],
+): number[][] {
+    const items = pathItems(term);
+    const path: number[][] = [];
+    term.operands.forEach((operand, position) => {
+        if (operand.source.kind !== 'pattern') return;
+        const input = operand.indices[0]!;
+        const holder = term.operands.findIndex(
+            (other) => other.source.kind === 'tensor' && other.indices.includes(input),
+        );
+        if (holder < 0) return;
+        const a = items.findIndex((item) => item.members.has(position));
+        const b = items.findIndex((item) => item.members.has(holder));
+        if (a !== b) path.push(merge(items, a, b));
+    });
+    return [...path, ...greedyRest(items, sizes, output)];
 }
 
 function validPath(path: number[][] | undefined, count: number): boolean {
