@@ -164,7 +164,31 @@ export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
     for (const error of tree.errors) context.error('E001', error.message, error.range);
     const equations: EquationInfo[] = [];
 
+    // Statements dropped for a syntax error still define their names, poisoned, in file order.
+    const broken = [...tree.broken];
+    const enterBroken = (before: Range | undefined) => {
+        while (
+            broken.length > 0 &&
+            (before === undefined || broken[0]!.range.start.line < before.start.line)
+        ) {
+            const statement = broken.shift()!;
+            for (const name of statement.names) {
+                if (context.has(name.name)) continue;
+                context.define(symbolOf(statement.declares, name, statement.range));
+                if (statement.declares === 'equation') {
+                    equations.push({
+                        name: name.name,
+                        nameRange: name.range,
+                        statementRange: statement.range,
+                        indices: [],
+                    });
+                }
+            }
+        }
+    };
+
     for (const statement of tree.statements) {
+        enterBroken(statement.range);
         switch (statement.kind) {
             case 'size':
                 for (const definition of statement.definitions) {
@@ -234,8 +258,13 @@ export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
         }
     }
 
+    enterBroken(undefined);
+
     for (const symbol of context.symbols) {
-        if (symbol.kind !== 'equation' && symbol.references.length === 0) {
+        // A definition with an error has its diagnostic already; W101 on it would be a second one.
+        const healthy =
+            symbol.kind === 'size' ? symbol.value !== undefined : symbol.shape !== undefined;
+        if (symbol.kind !== 'equation' && healthy && symbol.references.length === 0) {
             context.report(
                 'W101',
                 'warning',

@@ -76,7 +76,18 @@ export interface SyntaxError {
     range: Range;
 }
 
+/**
+ * A statement dropped for a syntax error, with the names it would have defined: analysis enters
+ * them without a value or shape, so that later uses raise no second error.
+ */
+export interface BrokenStatement {
+    declares: 'size' | 'tensor' | 'pattern' | 'equation';
+    names: Identifier[];
+    range: Range;
+}
+
 export interface SyntaxTree {
     statements: Statement[];
     errors: SyntaxError[];
+    broken: BrokenStatement[];
 }

@@ -160,6 +160,7 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
         { size: number; place: string; range: Range; operand: number; axis: number }
     >();
     const broadcastSizes: number[] = Array.from({ length: broadcastRank }, () => 1);
+    const broadcastPlaces: string[] = [];
     const axesOf: string[][][] = [];
     const occurrences = new Map<string, Range[]>();
     for (let position = 0; position < tensors.length; position++) {
@@ -178,12 +179,15 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
                     if (size !== 1 && current !== 1 && size !== current) {
                         context.error(
                             'E004',
-                            `broadcast axis ${slot} of \`...\` is ${current} in an earlier operand, but ${size} in operand ${position}, axis ${axis}`,
+                            `broadcast axis ${slot} of \`...\` is ${current} ${broadcastPlaces[slot]}, but ${size} in operand ${position}, axis ${axis}`,
                             label.range,
                         );
                         return { indices: [] };
                     }
-                    if (size !== 1) broadcastSizes[slot] = size;
+                    if (size !== 1 && current === 1) {
+                        broadcastSizes[slot] = size;
+                        broadcastPlaces[slot] = `in operand ${position}, axis ${axis}`;
+                    }
                     axes.push([`e${slot}`]);
                 }
                 continue;

@@ -152,15 +152,18 @@ export function checkEquation(context: Context, statement: EquationStatement): D
             }
         });
     }
-    for (const checked of termFactors.flat()) {
-        const { factor, shape } = checked;
+    const groups: GroupUse[] = [];
+    for (const { factor, shape } of termFactors.flat()) {
         if (shape === undefined) continue;
         factor.axes.forEach((axis, position) => {
-            if (axis.kind !== 'group') return;
-            if (!checkGroup(context, axis, shape[position]!, states, factor.name.name, position)) {
-                failed = true;
+            if (axis.kind === 'group') {
+                groups.push({ axis, size: shape[position]!, tensor: factor.name.name, position });
             }
         });
+    }
+    inferGroupParts(groups, states);
+    for (const group of groups) {
+        if (!checkGroup(context, group, states)) failed = true;
     }
 
     // The left side: each index once, each on the right; grouped axes multiply their parts.
@@ -266,18 +269,63 @@ function resolveFactor(context: Context, factor: Factor & { kind: 'tensor' }): C
     return { factor, entity, shape: symbol.shape };
 }
 
+interface GroupUse {
+    axis: Axis & { kind: 'group' };
+    size: number;
+    tensor: string;
+    position: number;
+}
+
+/**
+ * A grouped axis with one part of unknown size gives that part the quotient, as `X[n, (g, c), h]`
+ * gives `g` once `c` is known; repeated until nothing more follows.
+ */
+function inferGroupParts(groups: GroupUse[], states: Map<string, IndexState>): void {
+    let progress = true;
+    while (progress) {
+        progress = false;
+        for (const { axis, size, tensor, position } of groups) {
+            const parts = axis.parts.map((part) => states.get(part.name)!);
+            if (parts.some((part) => part.poisoned || part.reported)) continue;
+            const unknown = parts.filter((part) => part.size === undefined);
+            if (
+                unknown.length !== 1 ||
+                new Set(axis.parts.map((part) => part.name)).size !== parts.length
+            ) {
+                continue;
+            }
+            const known = parts.reduce((product, part) => product * (part.size ?? 1), 1);
+            if (size % known !== 0) continue;
+            const part = unknown[0]!;
+            part.size = size / known;
+            part.sizeFrom = axis.parts[parts.indexOf(part)]!.range;
+            part.sizeReason = `axis ${position} of \`${tensor}\` divided by the other parts of its group`;
+            part.sizePlace = `in \`${tensor}\`, axis ${position}`;
+            progress = true;
+        }
+    }
+}
+
 function checkGroup(
     context: Context,
-    axis: Axis & { kind: 'group' },
-    size: number,
+    { axis, size, tensor, position }: GroupUse,
     states: Map<string, IndexState>,
-    tensor: string,
-    position: number,
 ): boolean {
     const parts = axis.parts.map((part) => states.get(part.name)!);
     if (parts.some((part) => part.reported || (part.size === undefined && part.poisoned)))
         return false;
     const unknown = parts.filter((part) => part.size === undefined);
+    if (unknown.length === 1) {
+        const known = parts.reduce((product, part) => product * (part.size ?? 1), 1);
+        context.error(
+            'E010',
+            `the grouped axis ${describeGroup(axis)} is axis ${position} of \`${tensor}\`, size ${size}, which is not a multiple of ${known}, the size of its other parts`,
+            axis.range,
+            { data: { product: known, size } },
+        );
+        unknown[0]!.reported = true;
+        return false;
+    }
     if (unknown.length > 0) {
         context.error(
             'E010',

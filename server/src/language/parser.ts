@@ -5,6 +5,7 @@
 import type { Range } from '../network/ir';
 import type {
     Argument,
+    BrokenStatement,
     Axis,
     Call,
     EquationTerm,
@@ -68,21 +69,52 @@ class Parser {
     parseFile(): SyntaxTree {
         const statements: Statement[] = [];
         const errors: SyntaxError[] = [];
+        const broken: BrokenStatement[] = [];
         while (this.peek().kind !== 'eof') {
             if (this.peek().kind === 'newline') {
                 this.index++;
                 continue;
             }
             this.nesting = 0;
+            const start = this.index;
             try {
                 statements.push(this.statement());
             } catch (error) {
                 if (!(error instanceof StatementError)) throw error;
                 errors.push({ message: error.message, range: error.range });
                 while (this.peek().kind !== 'newline' && this.peek().kind !== 'eof') this.index++;
+                const recovered = this.recover(start, this.index);
+                if (recovered !== undefined) broken.push(recovered);
             }
         }
-        return { statements, errors };
+        return { statements, errors, broken };
+    }
+
+    /** The names a statement that failed to parse meant to define (tokens `[start, end)`). */
+    private recover(start: number, end: number): BrokenStatement | undefined {
+        const tokens = this.tokens.slice(start, end);
+        const first = tokens[0];
+        if (first === undefined || first.kind !== 'name') return undefined;
+        const range = span(first.range, tokens[tokens.length - 1]!.range);
+        const named = (token: Token | undefined): Identifier[] =>
+            token?.kind === 'name' ? [{ name: token.text, range: token.range }] : [];
+        if (first.text === 'size') {
+            const names: Identifier[] = [];
+            tokens.forEach((token, at) => {
+                const after = tokens[at + 1];
+                if (token.kind === 'name' && after?.kind === 'punct' && after.text === '=') {
+                    names.push({ name: token.text, range: token.range });
+                }
+            });
+            return { declares: 'size', names, range };
+        }
+        if (first.text === 'tensor' || first.text === 'pattern') {
+            return { declares: first.text, names: named(tokens[1]), range };
+        }
+        const second = tokens[1];
+        if (second?.kind !== 'punct' || (second.text !== '[' && second.text !== '='))
+            return undefined;
+        return { declares: 'equation', names: named(first), range };
     }
 
     private peek(ahead = 0): Token {
