@@ -4,7 +4,11 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
-import type { RequestSpec } from '../../server/src/lsp/protocol';
+import {
+    DEFAULT_SETTINGS,
+    type RequestSpec,
+    type TnetSettings,
+} from '../../server/src/lsp/protocol';
 import { registerStatusItem, SHOW_LOG_COMMAND } from './status';
 
 /** One levelled logger over the extension's output channel; the language client writes there too. */
@@ -29,11 +33,31 @@ export function createLogger(context: vscode.ExtensionContext): Logger {
     return logger;
 }
 
+/**
+ * The `tnet.*` settings as plain data: a WorkspaceConfiguration holds functions, which cannot be
+ * posted to a web worker.
+ */
+export function currentSettings(): TnetSettings {
+    const read = vscode.workspace.getConfiguration('tnet');
+    return {
+        optimizer: read.get('optimizer', DEFAULT_SETTINGS.optimizer),
+        optimizerTimeBudgetMs: read.get(
+            'optimizerTimeBudgetMs',
+            DEFAULT_SETTINGS.optimizerTimeBudgetMs,
+        ),
+        memoryBudgetBytes: read.get('memoryBudgetBytes', DEFAULT_SETTINGS.memoryBudgetBytes),
+        runtime: {
+            backend: read.get('runtime.backend', DEFAULT_SETTINGS.runtime.backend),
+            node: read.get('runtime.node', DEFAULT_SETTINGS.runtime.node),
+        },
+    };
+}
+
 export function clientOptions(logger: Logger): LanguageClientOptions {
     return {
         documentSelector: [{ language: 'tnet' }],
         outputChannel: logger,
-        initializationOptions: { settings: vscode.workspace.getConfiguration('tnet') },
+        initializationOptions: { settings: currentSettings() },
         synchronize: { configurationSection: 'tnet' },
         middleware: {
             provideCodeLenses: async (document, token, next) => {
