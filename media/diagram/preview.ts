@@ -188,8 +188,10 @@ function markStep(svg: SVGSVGElement, step: DiagramStepInfo): void {
 function describeStep(step: DiagramStepInfo): string {
     const shape = step.shape.length === 0 ? 'scalar' : step.shape.join('×');
     const indices = step.indices.length === 0 ? '' : `[${step.indices.join(', ')}]`;
+    const terms = new Set(state.diagram?.steps.map((s) => s.term)).size;
+    const term = terms > 1 ? `term ${step.term + 1}: ` : '';
     return (
-        `${step.names.join(' · ')} → ${indices} ${shape}` +
+        `${term}${step.names.join(' · ')} → ${indices} ${shape}` +
         ` · ${formatCount(step.flops)}FLOP · ${formatBytes(step.bytes)}` +
         ` · total ${formatCount(step.totalFlops)}FLOP, peak ${formatBytes(step.peakBytes)}`
     );

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chain, conv2d, FIXTURES, kfc } from './fixtures';
+import { chain, conv2d, FIXTURES, kfc, twoTerms } from './fixtures';
 import { diagramResult, launch, openPreview, posted, send } from './harness';
 import type { DiagramResult } from '../../server/src/lsp/protocol';
 
@@ -161,6 +161,23 @@ void describe('diagram preview in Chromium', () => {
 
         await page.locator('#first').click();
         assert.equal(await page.locator('svg [class*="tn-merge"]').count(), 0);
+        assert.deepEqual(problems, []);
+        await page.close();
+    });
+
+    void it('names the term of each step when there are several', async () => {
+        const { page, problems } = await openPreview(browser);
+        const diagram = await diagramResult(twoTerms());
+        await show(page, diagram);
+        const count = diagram.steps.length;
+        assert.equal(await page.locator('#counter').textContent(), `step 0 of ${count}`);
+        await page.locator('#next').click();
+        assert.match((await page.locator('#step-info').textContent())!, /^term 1: A · B/);
+        for (let k = 1; k < count; k++) await page.locator('#next').click();
+        assert.match((await page.locator('#step-info').textContent())!, /^term 2: /);
+        const last = diagram.steps[count - 1]!;
+        assert.ok(last.merged.flat().every((id) => id.startsWith('t1:')));
+        assert.ok((await page.locator('svg .tn-term[data-term="1"] .tn-merge-a').count()) >= 1);
         assert.deepEqual(problems, []);
         await page.close();
     });
