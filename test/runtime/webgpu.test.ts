@@ -1,8 +1,17 @@
 // The WebGPU backend (Dawn, in its worker thread), in f32, against the references of the shared
 // suite. Without an adapter every test fails with the reason.
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
 
-import { WebGpuBackend } from '../../server/src/runtime/webgpu/host';
+import { einsumNetwork } from '../../server/src/network/einsum';
+import { runCpu } from '../../server/src/runtime/cpu';
+import { runJob } from '../../server/src/runtime/jobs';
+import { buildPlan } from '../../server/src/runtime/plan';
+import { fillRandom } from '../../server/src/runtime/random';
+import { PlanTooLargeError, WebGpuBackend } from '../../server/src/runtime/webgpu/host';
 import { backendSuite } from './suite';
 
 let gpu: WebGpuBackend | undefined;
@@ -29,3 +38,120 @@ backendSuite(
     'f32',
     2e-4,
 );
+
+void describe('webgpu: adapter, limits, element types', () => {
+    const live = (): WebGpuBackend => {
+        if (gpu === undefined) throw failure ?? new Error('the WebGPU backend did not open');
+        return gpu;
+    };
+
+    void it('names its adapter and its limits', () => {
+        const adapter = live().adapter;
+        assert.ok(adapter.description.length > 0);
+        assert.ok(adapter.limits.maxStorageBufferBindingSize > 0);
+    });
+
+    void it('refuses a plan whose buffer exceeds the adapter limit, before allocating', async () => {
+        const limit = live().adapter.limits.maxStorageBufferBindingSize;
+        const side = Math.ceil(Math.sqrt(limit / 4)) + 16;
+        const plan = buildPlan(
+            einsumNetwork(
+                'ij,jk->ik',
+                [
+                    [side, side],
+                    [side, side],
+                ],
+                { names: ['A', 'B'] },
+            ),
+        );
+        await assert.rejects(
+            live().run(plan, {}, { budgetBytes: 64 * 1024 ** 3 }),
+            (error: unknown) => {
+                assert.ok(error instanceof PlanTooLargeError);
+                assert.match(
+                    error.message,
+                    /more than the adapter's (maxStorageBufferBindingSize|maxBufferSize)/,
+                );
+                assert.match(error.message, new RegExp(`${side * side} elements`));
+                return true;
+            },
+        );
+    });
+
+    void it('computes f16 networks in f16 when the adapter has shader-f16', async () => {
+        const network = einsumNetwork(
+            'ij,jk->ik',
+            [
+                [33, 20],
+                [20, 17],
+            ],
+            { names: ['A', 'B'], dtype: 'f16' },
+        );
+        const a = fillRandom(new Float32Array(33 * 20), 1, 'A');
+        const b = fillRandom(new Float32Array(20 * 17), 1, 'B');
+        const f32 = await runCpu(
+            buildPlan({ ...network, output: { ...network.output, dtype: 'f32' } }),
+            { A: a, B: b },
+        );
+        if (!live().adapter.f16) {
+            await assert.rejects(
+                live().run(buildPlan(network), { A: a, B: b }),
+                /no 'shader-f16' feature/,
+            );
+            return;
+        }
+        const result = await live().run(buildPlan(network), { A: a, B: b });
+        assert.equal(result.element, 'f16');
+        let worst = 0;
+        for (let at = 0; at < f32.output.length; at++)
+            worst = Math.max(worst, Math.abs(result.output[at]! - f32.output[at]!));
+        assert.ok(worst < 0.05, `f16 differs from f32 by ${worst}`);
+        assert.ok(worst > 0, 'f16 rounding shows');
+    });
+
+    void it('computes f64 in f32 and says so', async () => {
+        const network = einsumNetwork('ij->j', [[5, 4]], { names: ['A'], dtype: 'f64' });
+        const result = await live().run(buildPlan(network), { A: new Float64Array(20).fill(0.5) });
+        assert.ok(result.output instanceof Float64Array);
+        assert.deepEqual(Array.from(result.output), [2.5, 2.5, 2.5, 2.5]);
+        assert.match(result.notes.join(), /computed this f64 network in f32/);
+    });
+
+    void it('times each step by timestamp queries or queue completion, over repeats', async () => {
+        const plan = buildPlan(
+            einsumNetwork(
+                'ij,jk->ik',
+                [
+                    [64, 64],
+                    [64, 64],
+                ],
+                { names: ['A', 'B'] },
+            ),
+        );
+        const inputs = { A: new Float32Array(4096).fill(1), B: new Float32Array(4096).fill(2) };
+        const result = await live().run(plan, inputs, { warmup: 1, repeat: 3 });
+        assert.equal(result.repeats.length, 3);
+        assert.equal(result.steps.length, plan.steps.length);
+        assert.ok(result.steps.every((step) => step.ms >= 0));
+        assert.equal(result.output[0], 128);
+        assert.equal(
+            result.timing,
+            live().adapter.timestamps ? 'timestamp-query' : 'queue-completion',
+        );
+    });
+});
+
+void describe('webgpu: a run from .tnet text, checked against the CPU', () => {
+    void it('conv from the language brief', async () => {
+        const directory = mkdtempSync(join(tmpdir(), 'tnet-webgpu-'));
+        const file = join(directory, 'conv.tnet');
+        writeFileSync(
+            file,
+            'size N = 2, C = 3, H = 12, W = 10, D = 4\ntensor X[N, C, H, W]\ntensor K[D, C, 3, 3]\n' +
+                'Z = conv(X, K, stride=2, padding=1)\n',
+        );
+        const report = await runJob({ file, backend: 'webgpu', check: true });
+        assert.equal(report.backend.name, 'webgpu');
+        assert.ok(report.check!.maxAbsError < 1e-4, `error ${report.check!.maxAbsError}`);
+    });
+});

@@ -73,8 +73,10 @@ export function parseNpy(bytes: Uint8Array, source = 'the file'): NpyArray {
                 `data, the file has ${available}`,
         );
     }
-    // Copy so that the array is aligned whatever the header length was.
-    const copy = bytes.slice(dataStart, dataStart + expected).buffer;
+    // Copy (a Node Buffer's slice is a view into a shared pool) so that the array is aligned and
+    // owns exactly its data.
+    const copy = new ArrayBuffer(expected);
+    new Uint8Array(copy).set(bytes.subarray(dataStart, dataStart + expected));
     const data = dtype === 'f32' ? new Float32Array(copy) : new Float64Array(copy);
     return { dtype, shape, data };
 }
