@@ -17,7 +17,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const canvas = element('canvas');
-const statementLabel = element('statement');
+const statementPicker = element('statement') as HTMLSelectElement;
 const counter = element('counter');
 const stepInfo = element('step-info');
 const message = element('message');
@@ -50,7 +50,7 @@ function draw(diagram: DiagramResult): void {
     const sameStatement = state.diagram?.statement === diagram.statement;
     state = { uri: diagram.uri, diagram, step: sameStatement ? state.step : 0 };
     if (state.step > diagram.steps.length) state.step = 0;
-    statementLabel.textContent = diagram.statement;
+    showStatements(diagram);
     if (diagram.error !== undefined || diagram.svg === '') {
         // Keep the last good drawing, dimmed, under the reason it is not updated.
         showMessage(diagram.error ?? `${diagram.statement} cannot be drawn`);
@@ -74,6 +74,25 @@ function draw(diagram: DiagramResult): void {
     applyStep();
     save();
 }
+
+function showStatements(diagram: DiagramResult): void {
+    const names = diagram.statements.includes(diagram.statement)
+        ? diagram.statements
+        : [...diagram.statements, diagram.statement];
+    statementPicker.replaceChildren(
+        ...names.map((name) => {
+            const option = document.createElement('option');
+            option.value = name;
+            option.textContent = name;
+            return option;
+        }),
+    );
+    statementPicker.value = diagram.statement;
+}
+
+statementPicker.addEventListener('change', () => {
+    vscode.postMessage({ type: 'pick', name: statementPicker.value });
+});
 
 function showMessage(text: string | undefined): void {
     message.hidden = text === undefined;

@@ -165,6 +165,18 @@ void describe('diagram preview in Chromium', () => {
         await page.close();
     });
 
+    void it('lists the equations and posts the one picked', async () => {
+        const { page, problems } = await openPreview(browser);
+        const diagram = { ...(await diagramResult(conv2d())), statements: ['Y', 'Z'] };
+        await show(page, diagram);
+        assert.equal(await page.locator('#statement').inputValue(), 'Y');
+        assert.deepEqual(await page.locator('#statement option').allTextContents(), ['Y', 'Z']);
+        await page.locator('#statement').selectOption('Z');
+        assert.deepEqual((await posted(page)).at(-1), { type: 'pick', name: 'Z' });
+        assert.deepEqual(problems, []);
+        await page.close();
+    });
+
     void it('names the term of each step when there are several', async () => {
         const { page, problems } = await openPreview(browser);
         const diagram = await diagramResult(twoTerms());

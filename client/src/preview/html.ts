@@ -35,7 +35,7 @@ export function previewHtml(page: PageResources): string {
 </head>
 <body>
 <header class="toolbar">
-  <span id="statement" class="statement"></span>
+  <select id="statement" class="statement" title="The equation shown; follows the cursor"></select>
   <span class="path" role="group" aria-label="Contraction path">
     <button id="first" title="Back to the whole network" aria-label="First">«</button>
     <button id="prev" title="Previous contraction step" aria-label="Previous step">◀</button>

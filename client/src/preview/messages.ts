@@ -19,6 +19,8 @@ export type FromWebview =
     /** A click on a node or an edge: show its source. */
     | { type: 'reveal'; range: Range }
     | { type: 'step'; step: number }
+    /** The user chose another equation of the document in the picker. */
+    | { type: 'pick'; name: string }
     /** Save the drawing: SVG text, or a PNG as a base64 data URL. */
     | { type: 'export'; format: 'svg' | 'png'; statement: string; data: string };
 

@@ -236,6 +236,9 @@ class DiagramPreview {
             case 'export':
                 void this.export(message.format, message.statement, message.data);
                 break;
+            case 'pick':
+                if (this.uri !== undefined) void this.draw({ uri: this.uri, name: message.name });
+                break;
             case 'step':
                 break;
         }
