@@ -5,6 +5,7 @@ import {
     type WorkspaceSymbol,
 } from 'vscode-languageserver';
 import type { SymbolInfo, SymbolKind } from '../../language/model';
+import type { Range } from '../../network/ir';
 import { shapeText } from '../format';
 import type { Feature, ServerContext } from '../server';
 
@@ -14,6 +15,8 @@ const KINDS: Record<SymbolKind, LspSymbolKind> = {
     pattern: LspSymbolKind.Struct,
     equation: LspSymbolKind.Function,
 };
+
+const key = (range: Range): string => `${range.start.line}:${range.start.character}`;
 
 function detail(symbol: SymbolInfo): string {
     if (symbol.kind === 'size') return `= ${symbol.value ?? '?'}`;
@@ -28,11 +31,20 @@ export const symbolsFeature: Feature = {
             context.guard('document symbols', (params): DocumentSymbol[] | null => {
                 const state = context.documents.get(params.textDocument.uri);
                 if (state === undefined) return null;
+                // Sizes defined together get the range of their own definition, so that the
+                // outline keeps them in source order.
+                const definitions = new Map<string, Range>();
+                for (const statement of state.parsed.statements) {
+                    if (statement.kind !== 'size') continue;
+                    for (const definition of statement.definitions) {
+                        definitions.set(key(definition.name.range), definition.range);
+                    }
+                }
                 return state.analysis.symbols.map((symbol) => ({
                     name: symbol.name,
                     kind: KINDS[symbol.kind],
                     detail: detail(symbol),
-                    range: symbol.statementRange,
+                    range: definitions.get(key(symbol.nameRange)) ?? symbol.statementRange,
                     selectionRange: symbol.nameRange,
                 }));
             }),

@@ -1,0 +1,116 @@
+// The built extension in a real VS Code (for the web, offline, in headless Chromium): diagnostics,
+// a hover with the cost report, completion of the built-ins, and the outline.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openWorkbench, type Workbench } from './workbench';
+
+const SOURCE = [
+    '# a strided 2d convolution, and one mistake',
+    'size N = 8, C = 3, H = 32, W = 32, D = 16',
+    'tensor X[N, C, H, W]',
+    'tensor K[D, C, 3, 3]',
+    'pattern P = conv(in=H, kernel=3, stride=2, padding=1)',
+    'pattern Q = conv(in=W, kernel=3, stride=2, padding=1)',
+    'Y[n, d, y, x] = X[n, c, h, w] * P[h, y, i] * Q[w, x, j] * K[d, c, i, j]',
+    'Bad[n] = X[n, c, h, w] * Missing[c]',
+    '',
+].join('\n');
+
+const SHOTS = join('.vscode-test-web', 'screenshots');
+let workbench: Workbench;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+before(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    mkdirSync(SHOTS, { recursive: true });
+    workbench = await openWorkbench({ 'conv.tnet': SOURCE }, 'e2e');
+    page = workbench.page;
+    await page.locator('.monaco-list-row', { hasText: 'conv.tnet' }).first().click();
+    await page.locator('.monaco-editor .view-line').first().waitFor();
+});
+
+after(async () => {
+    await workbench?.close();
+});
+
+void test('a file with an error shows it as a squiggle and in the Problems panel', async () => {
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel .monaco-list-row');
+    await problems.filter({ hasText: 'Missing' }).first().waitFor();
+    const text = await page.locator('.markers-panel').innerText();
+    assert.match(text, /undefined .*Missing/);
+    assert.match(text, /E002/);
+    assert.match(await page.locator('.statusbar').innerText(), /tnet/);
+    await shot('problems');
+    await page.keyboard.press('Control+Shift+M');
+});
+
+void test('hovering the name an equation defines shows its shape and cost', async () => {
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'Y[n, d, y, x]' });
+    await line.hover({ position: { x: 3, y: 8 } });
+    const hover = page.locator('.monaco-hover', { hasText: 'naive FLOPs' });
+    await hover.waitFor({ timeout: 20_000 });
+    const text = await hover.innerText();
+    assert.match(text, /\[8, 16, 16, 16\]/);
+    assert.match(text, /optimised FLOPs/);
+    assert.match(text, /speedup/);
+    assert.match(text, /peak memory/);
+    await shot('hover');
+    await page.mouse.move(700, 700);
+});
+
+void test('completion after `=` offers the built-ins', async () => {
+    await page.locator('.monaco-editor .view-line').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('Z = ');
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.suggest-widget .monaco-list-row');
+    await suggest.filter({ hasText: 'conv' }).first().waitFor({ timeout: 20_000 });
+    const labels = await suggest.allInnerTexts();
+    for (const name of ['conv', 'conv_transpose', 'einsum', 'kfc']) {
+        assert.ok(
+            labels.some((label) => label.startsWith(name)),
+            labels.join(' | '),
+        );
+    }
+    await shot('completion');
+    await page.keyboard.press('Escape');
+});
+
+void test('the outline lists the statements', async () => {
+    // Fold the folder view so that the outline has the height to show every row.
+    await page.locator('.pane-header', { hasText: 'Test Files' }).click();
+    const header = page.locator('.pane-header', { hasText: 'Outline' });
+    await header.click();
+    const rows = page.locator('.outline-pane .monaco-list-row');
+    await rows.filter({ hasText: 'Bad' }).first().waitFor({ timeout: 20_000 });
+    const labels = await rows.evaluateAll((elements) =>
+        elements.map((element) => element.getAttribute('aria-label') ?? ''),
+    );
+    // In source order; a `Z` typed by the completion test may follow.
+    assert.deepEqual(labels.map((label) => label.split(' ')[0]).slice(0, 11), [
+        'N',
+        'C',
+        'H',
+        'W',
+        'D',
+        'X',
+        'K',
+        'P',
+        'Q',
+        'Y',
+        'Bad',
+    ]);
+    assert.ok(labels.includes('N (constant)'), labels.join(' | '));
+    await shot('outline');
+});
