@@ -298,6 +298,20 @@ class Planner {
         network.terms.forEach((term, position) => {
             const value = this.term(term, position);
             const dense = this.absorb(value.dense ?? this.scalarOne(), value.patterns, term.output);
+            const target = `${network.name}${list(outputIndices)}`;
+            const scaled = term.scale !== 1 ? ` × ${term.scale}` : '';
+            if (
+                this.fuse(
+                    dense,
+                    outputIndices,
+                    output,
+                    term.scale,
+                    position > 0,
+                    `→ ${target}${scaled}`,
+                )
+            ) {
+                return;
+            }
             this.steps.push(
                 this.gather(
                     dense,
@@ -700,9 +714,62 @@ class Planner {
     }
 
     private relayout(value: DenseValue, order: string[]): DenseValue {
+        const label = `→ ${list(order)}`;
+        if (this.fuse(value, order, undefined, 1, false, label))
+            return { buffer: value.buffer, indices: order };
         const dst = this.buffer(this.product(order), 'temp');
         this.steps.push(this.gather(value, [], order, dst, 1, false, `arrange → ${list(order)}`));
         return { buffer: dst, indices: order };
+    }
+
+    /**
+     * Rewrites the gather that produced `value` so that it writes `order` (a permutation of its
+     * indices) straight into `dst` (or its own buffer), saving a pass over memory. Only a temporary
+     * written by one plain gather and read by nothing yet qualifies.
+     */
+    private fuse(
+        value: DenseValue,
+        order: string[],
+        dst: number | undefined,
+        scale: number,
+        accumulate: boolean,
+        label: string,
+    ): boolean {
+        const at = this.steps.findIndex((step) => step.dst === value.buffer);
+        const producer = this.steps[at];
+        if (producer?.kind !== 'gather' || this.buffers[value.buffer]!.kind !== 'temp')
+            return false;
+        if (producer.scale !== 1 || producer.accumulate) return false;
+        const readers = this.steps
+            .slice(at + 1)
+            .some((step) =>
+                step.kind === 'gather'
+                    ? step.src === value.buffer
+                    : step.kind === 'gemm' && (step.a === value.buffer || step.b === value.buffer),
+            );
+        const old = value.indices;
+        if (readers || new Set(old).size !== old.length || old.length !== order.length)
+            return false;
+        if (!order.every((index) => old.includes(index))) return false;
+        const permutation = order.map((index) => old.indexOf(index));
+        const permute = (values: number[]): number[] => [
+            ...permutation.map((from) => values[from]!),
+            ...values.slice(old.length),
+        ];
+        producer.outShape = permutation.map((from) => producer.outShape[from]!);
+        producer.srcStrides = permute(producer.srcStrides);
+        for (const constraint of producer.constraints) {
+            constraint.coefs = permute(constraint.coefs);
+            if (constraint.check >= 0) constraint.check = permutation.indexOf(constraint.check);
+        }
+        producer.label = producer.label.replace(/ → .*$/, '') + ` ${label}`;
+        if (dst !== undefined) {
+            this.buffers[value.buffer]!.elements = 0;
+            producer.dst = dst;
+            producer.scale = scale;
+            producer.accumulate = accumulate;
+        }
+        return true;
     }
 
     /**
