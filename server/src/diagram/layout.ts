@@ -79,7 +79,7 @@ const NODE_HEIGHT = 30;
 const NODE_MIN_WIDTH = 36;
 const POINT_SIZE: Record<string, number> = { junction: 9, leg: 8, sum: 8, bundle: 6 };
 const LABEL_HEIGHT = LABEL_FONT_SIZE + 4;
-const EDGE_LENGTH = 110;
+const EDGE_LENGTH = 130;
 const NODE_GAP = 16;
 const PARALLEL_GAP = 24;
 const TERM_GAP = 40;
@@ -175,7 +175,8 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
             y: (child.y ?? 0) + (child.height ?? 0) / 2,
         });
     }
-    alignToHints(term, centers, hints);
+    if (fixed.size === 0) orient(term, centers);
+    else alignToHints(term, centers, hints);
 
     const nodes: PlacedNode[] = term.nodes.map((node) => ({
         ...node,
@@ -238,6 +239,32 @@ function initialPositions(term: DiagramTerm, hints: LayoutHints): Map<string, Po
         });
     });
     return start;
+}
+
+/**
+ * Turns a fresh layout (stress leaves the angle free) so that it reads as the paper's figures do:
+ * from the inputs on the left to the output on the right.
+ */
+function orient(term: DiagramTerm, centers: Map<string, Point>): void {
+    const inputs = term.nodes.filter((node) => node.kind === 'input' || node.kind === 'pattern');
+    const output = term.nodes.find((node) => node.kind === 'output');
+    const points = [...centers.values()];
+    if (inputs.length === 0 || output === undefined || points.length < 2) return;
+    const from = {
+        x: inputs.reduce((sum, node) => sum + centers.get(node.id)!.x, 0) / inputs.length,
+        y: inputs.reduce((sum, node) => sum + centers.get(node.id)!.y, 0) / inputs.length,
+    };
+    const to = centers.get(output.id)!;
+    if (Math.hypot(to.x - from.x, to.y - from.y) < 1) return;
+    const angle = -Math.atan2(to.y - from.y, to.x - from.x);
+    const cos = Math.cos(angle);
+    const sin = Math.sin(angle);
+    for (const point of points) {
+        const x = point.x - from.x;
+        const y = point.y - from.y;
+        point.x = from.x + x * cos - y * sin;
+        point.y = from.y + x * sin + y * cos;
+    }
 }
 
 /** Moves the layout so that its hinted nodes are, on average, where the hints put them. */
