@@ -1,6 +1,6 @@
 // Path optimizers against numpy.einsum_path, side by side: the cost of every path as numpy itself
 // counts it (ours replayed with optimize=['einsum_path', ...]) and the search time.
-// Run: npx tsx bench/paths.ts [--quick]   (needs /usr/bin/python3 with numpy)
+// Run: node bench/paths-run.mjs [--quick]   (bundles this file; needs /usr/bin/python3 with numpy)
 import { spawnSync } from 'node:child_process';
 
 import { OPTIMIZERS, contractionPath } from '../server/src/cost/index';
@@ -99,17 +99,36 @@ function median(values: number[]): number {
     return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+function optionsFor(optimizer: string) {
+    return optimizer === 'auto' ? { optimizer } : { optimizer, timeBudgetMs: BUDGET_MS };
+}
+
+/** The median of repeated runs (at least 3, until 100 ms or 200 runs), after a warm-up pass. */
 function runOurs(c: Case, optimizer: string): Ours {
-    const options = optimizer === 'auto' ? { optimizer } : { optimizer, timeBudgetMs: BUDGET_MS };
+    const options = optionsFor(optimizer);
     let report = contractionPath(c.term, c.sizes, 'f32', options);
     const times: number[] = [];
-    for (let k = 0; k < 7; k++) {
+    let spent = 0;
+    while (times.length < 3 || (spent < 100 && times.length < 200)) {
         const start = performance.now();
         report = contractionPath(c.term, c.sizes, 'f32', options);
-        times.push(performance.now() - start);
-        if (times.reduce((a, b) => a + b, 0) > 300) break;
+        const ms = performance.now() - start;
+        times.push(ms);
+        spent += ms;
     }
     return { path: report.path, flops: report.flops, ms: median(times) };
+}
+
+/** Runs every quick search on every case a few times so that timings see compiled code. */
+function warmUp(cases: Case[]): void {
+    for (let round = 0; round < 20; round++) {
+        for (const c of cases) {
+            if (c.term.operands.length > 12) continue;
+            for (const optimizer of ['greedy', 'auto', 'optimal']) {
+                contractionPath(c.term, c.sizes, 'f32', { optimizer, timeBudgetMs: 5 });
+            }
+        }
+    }
 }
 
 interface NumpyAnswer {
@@ -119,6 +138,7 @@ interface NumpyAnswer {
 
 function main(): void {
     const cases = [...paperCases(), ...randomCases()];
+    warmUp(cases);
     const ours = cases.map((c) => Object.fromEntries(OPTIMIZERS.map((o) => [o, runOurs(c, o)])));
     const request = {
         cases: cases.map((c, k) => ({

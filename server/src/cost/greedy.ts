@@ -5,7 +5,6 @@
 import {
     type Cost,
     type Node,
-    type Pairing,
     type Problem,
     SsaPath,
     ZERO_COST,
@@ -28,14 +27,14 @@ interface Live {
 interface Candidate {
     i: number;
     j: number;
-    pairing: Pairing;
     score: number;
+    flops: number;
 }
 
-/** Chooses among candidates sorted best first; greedy takes the first. */
+/** Chooses among candidates sorted best first; plain greedy takes the first. */
 type Chooser = (candidates: Candidate[]) => Candidate;
 
-function run(problem: Problem, choose: Chooser, useFlopsScore: boolean): SearchResult {
+function run(problem: Problem, choose: Chooser | undefined, useFlopsScore: boolean): SearchResult {
     const n = problem.inputs.length;
     const path = new SsaPath(n);
     if (n === 1) {
@@ -47,51 +46,88 @@ function run(problem: Problem, choose: Chooser, useFlopsScore: boolean): SearchR
         };
         return { ssa: path.steps, cost };
     }
-    const count = problem.indexSizes.map((_, id) => (problem.inOutput[id] ? 1 : 0));
+    const sizes = problem.indexSizes;
+    const count = sizes.map((_, id) => (problem.inOutput[id] ? 1 : 0));
     for (const node of problem.inputs) for (const id of node.ids) count[id]!++;
     const keep = (id: number, carriers: number): boolean => count[id]! - carriers > 0;
     const live: Live[] = problem.inputs.map((node, ssa) => ({ node, ssa }));
     let total = ZERO_COST;
+    const candidates: Candidate[] = [];
 
     while (live.length > 1) {
-        const candidates: Candidate[] = [];
+        // Scores come from one pass over the two index lists, without building the result.
+        let bestI = -1;
+        let bestJ = -1;
+        let bestScore = Infinity;
+        let bestFlops = Infinity;
+        candidates.length = 0;
         for (let i = 0; i < live.length; i++) {
+            const a = live[i]!.node;
             for (let j = i + 1; j < live.length; j++) {
-                const a = live[i]!.node;
                 const b = live[j]!.node;
-                if (!shareAnIndex(a.ids, b.ids)) continue;
-                const pairing = pairUp(problem, a, b, keep);
+                const x = a.ids;
+                const y = b.ids;
+                let p = 0;
+                let q = 0;
+                let loop = 1;
+                let kept = 1;
+                let summed = false;
+                let connected = false;
+                while (p < x.length || q < y.length) {
+                    let id: number;
+                    let carriers = 1;
+                    if (q >= y.length || (p < x.length && x[p]! < y[q]!)) id = x[p++]!;
+                    else if (p >= x.length || y[q]! < x[p]!) id = y[q++]!;
+                    else {
+                        id = x[p++]!;
+                        q++;
+                        carriers = 2;
+                        connected = true;
+                    }
+                    const size = sizes[id]!;
+                    loop *= size;
+                    if (count[id]! - carriers > 0) kept *= size;
+                    else summed = true;
+                }
+                if (!connected) continue;
+                const flops = loop * (summed ? 2 : 1);
                 const score = useFlopsScore
-                    ? pairing.cost.primary
-                    : pairing.result.size - a.size - b.size;
-                candidates.push({ i, j, pairing, score });
+                    ? problem.objective.step(flops, flops * a.density * b.density, kept)
+                    : kept - a.size - b.size;
+                if (choose !== undefined) candidates.push({ i, j, score, flops });
+                else if (score < bestScore || (score === bestScore && flops < bestFlops)) {
+                    bestI = i;
+                    bestJ = j;
+                    bestScore = score;
+                    bestFlops = flops;
+                }
             }
         }
-        let chosen: Candidate;
-        if (candidates.length === 0) {
+        if (choose !== undefined && candidates.length > 0) {
+            candidates.sort((u, v) => u.score - v.score || u.flops - v.flops);
+            const chosen = choose(candidates);
+            bestI = chosen.i;
+            bestJ = chosen.j;
+        }
+        if (bestI < 0) {
             // Nothing shares an index: an outer product of the two smallest.
             const order = live
                 .map((_, k) => k)
-                .sort((x, y) => live[x]!.node.size - live[y]!.node.size);
-            const [i, j] = [order[0]!, order[1]!].sort((x, y) => x - y) as [number, number];
-            const pairing = pairUp(problem, live[i]!.node, live[j]!.node, keep);
-            chosen = { i, j, pairing, score: 0 };
-        } else {
-            candidates.sort(
-                (x, y) => x.score - y.score || x.pairing.cost.flops - y.pairing.cost.flops,
-            );
-            chosen = choose(candidates);
+                .sort((u, v) => live[u]!.node.size - live[v]!.node.size);
+            bestI = Math.min(order[0]!, order[1]!);
+            bestJ = Math.max(order[0]!, order[1]!);
         }
-        const a = live[chosen.i]!;
-        const b = live[chosen.j]!;
+        const a = live[bestI]!;
+        const b = live[bestJ]!;
+        const pairing = pairUp(problem, a.node, b.node, keep);
         for (const id of a.node.ids) count[id]!--;
         for (const id of b.node.ids) count[id]!--;
-        for (const id of chosen.pairing.result.ids) count[id]!++;
-        const ssa = path.pair(a.ssa, b.ssa, chosen.pairing);
-        total = combineCost(problem.objective, total, chosen.pairing.cost);
-        live.splice(chosen.j, 1);
-        live.splice(chosen.i, 1);
-        live.push({ node: chosen.pairing.result, ssa });
+        for (const id of pairing.result.ids) count[id]!++;
+        const ssa = path.pair(a.ssa, b.ssa, pairing);
+        total = combineCost(problem.objective, total, pairing.cost);
+        live.splice(bestJ, 1);
+        live.splice(bestI, 1);
+        live.push({ node: pairing.result, ssa });
     }
     return { ssa: path.steps, cost: total };
 }
@@ -108,7 +144,7 @@ export function shareAnIndex(x: readonly number[], y: readonly number[]): boolea
 }
 
 export function greedy(problem: Problem): SearchResult {
-    return run(problem, (candidates) => candidates[0]!, false);
+    return run(problem, undefined, false);
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same paths everywhere. */

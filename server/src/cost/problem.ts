@@ -162,35 +162,33 @@ export type Keep = (id: number, carriers: number) => boolean;
 
 /** Contracts `a` with `b`, choosing whether to pre-sum either input's own indices. */
 export function pairUp(problem: Problem, a: Node, b: Node, keep: Keep): Pairing {
-    let best = contractTwo(problem, a, b, keep);
-    let reduceA = false;
-    let reduceB = false;
-    const variants: [boolean, boolean][] = [];
-    if (a.reduction !== undefined) variants.push([true, false]);
-    if (b.reduction !== undefined) variants.push([false, true]);
-    if (a.reduction !== undefined && b.reduction !== undefined) variants.push([true, true]);
-    for (const [ra, rb] of variants) {
-        const left = ra ? a.reduction!.node : a;
-        const right = rb ? b.reduction!.node : b;
-        let candidate = contractTwo(problem, left, right, keep);
-        const objective = problem.objective;
-        if (ra)
-            candidate = {
-                ...candidate,
-                cost: combineCost(objective, candidate.cost, a.reduction!.cost),
-            };
-        if (rb)
-            candidate = {
-                ...candidate,
-                cost: combineCost(objective, candidate.cost, b.reduction!.cost),
-            };
-        if (isBetter(candidate.cost, best.cost)) {
-            best = candidate;
-            reduceA = ra;
-            reduceB = rb;
+    const direct = contractTwo(problem, a, b, keep);
+    const pairing: Pairing = { ...direct, reduceA: false, reduceB: false };
+    if (a.reduction === undefined && b.reduction === undefined) return pairing;
+    const objective = problem.objective;
+    for (let choice = 1; choice < 4; choice++) {
+        const reduceA = (choice & 1) !== 0;
+        const reduceB = (choice & 2) !== 0;
+        if ((reduceA && a.reduction === undefined) || (reduceB && b.reduction === undefined)) {
+            continue;
+        }
+        const candidate = contractTwo(
+            problem,
+            reduceA ? a.reduction!.node : a,
+            reduceB ? b.reduction!.node : b,
+            keep,
+        );
+        let cost = candidate.cost;
+        if (reduceA) cost = combineCost(objective, cost, a.reduction!.cost);
+        if (reduceB) cost = combineCost(objective, cost, b.reduction!.cost);
+        if (isBetter(cost, pairing.cost)) {
+            pairing.result = candidate.result;
+            pairing.cost = cost;
+            pairing.reduceA = reduceA;
+            pairing.reduceB = reduceB;
         }
     }
-    return { ...best, reduceA, reduceB };
+    return pairing;
 }
 
 function contractTwo(

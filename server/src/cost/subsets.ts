@@ -22,25 +22,52 @@ import {
 /** Thrown inside a search when its deadline passes; caught at its entry. */
 class OutOfTime extends Error {}
 
-interface Entry {
+interface Entry<M> {
     cost: Cost;
     node: Node;
     /** The two parts and how they were paired; absent for a single input. */
-    left?: bigint;
-    right?: bigint;
+    left?: M;
+    right?: M;
     pairing?: Pairing;
 }
 
-function inputOf(mask: bigint): number {
-    let position = 0;
-    while ((mask & 1n) === 0n) {
-        mask >>= 1n;
-        position++;
-    }
-    return position;
+/** Sets of inputs: plain numbers up to 30 inputs, bigints beyond. */
+interface Masks<M> {
+    zero: M;
+    bit(k: number): M;
+    or(a: M, b: M): M;
+    /** Whether `a & ~b` has a member (for `b` = a subset: whether `a` reaches outside it). */
+    outside(a: M, b: M): boolean;
+    disjoint(a: M, b: M): boolean;
+    less(a: M, b: M): boolean;
+    lowest(a: M): number;
 }
 
-function components(problem: Problem): bigint[] {
+const NUMBER_MASKS: Masks<number> = {
+    zero: 0,
+    bit: (k) => 1 << k,
+    or: (a, b) => a | b,
+    outside: (a, b) => (a & ~b) !== 0,
+    disjoint: (a, b) => (a & b) === 0,
+    less: (a, b) => a < b,
+    lowest: (a) => 31 - Math.clz32(a & -a),
+};
+
+const BIGINT_MASKS: Masks<bigint> = {
+    zero: 0n,
+    bit: (k) => 1n << BigInt(k),
+    or: (a, b) => a | b,
+    outside: (a, b) => (a & ~b) !== 0n,
+    disjoint: (a, b) => (a & b) === 0n,
+    less: (a, b) => a < b,
+    lowest: (a) => {
+        let position = 0;
+        while (((a >> BigInt(position)) & 1n) === 0n) position++;
+        return position;
+    },
+};
+
+function components<M>(problem: Problem, masks: Masks<M>): M[] {
     const n = problem.inputs.length;
     const parent = problem.inputs.map((_, k) => k);
     const find = (k: number): number => {
@@ -55,12 +82,12 @@ function components(problem: Problem): bigint[] {
             else parent[find(k)] = find(first);
         }
     });
-    const masks = new Map<number, bigint>();
+    const sets = new Map<number, M>();
     for (let k = 0; k < n; k++) {
         const root = find(k);
-        masks.set(root, (masks.get(root) ?? 0n) | (1n << BigInt(k)));
+        sets.set(root, masks.or(sets.get(root) ?? masks.zero, masks.bit(k)));
     }
-    return [...masks.values()];
+    return [...sets.values()];
 }
 
 /**
@@ -71,11 +98,18 @@ function components(problem: Problem): bigint[] {
 export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult | undefined {
     const n = problem.inputs.length;
     if (n < 2) return undefined;
-    const carriers = problem.indexSizes.map(() => 0n);
+    return n <= 30
+        ? programme(problem, bound, NUMBER_MASKS)
+        : programme(problem, bound, BIGINT_MASKS);
+}
+
+function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchResult | undefined {
+    const n = problem.inputs.length;
+    const carriers = problem.indexSizes.map(() => masks.zero);
     problem.inputs.forEach((node, k) => {
-        for (const id of node.ids) carriers[id]! |= 1n << BigInt(k);
+        for (const id of node.ids) carriers[id] = masks.or(carriers[id]!, masks.bit(k));
     });
-    const parts = components(problem);
+    const parts = components(problem, masks);
     // Rounds under the optimum are cheap but each redoes the last: start near the bound and
     // rise fast, so that a cost range of many orders of magnitude takes a few rounds.
     const factor = 8;
@@ -96,36 +130,35 @@ export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult 
         throw error;
     }
 
-    function round(limit: number): Map<bigint, Entry> {
-        const best = new Map<bigint, Entry>();
-        const levels: bigint[][] = [[]];
+    function round(limit: number): Map<M, Entry<M>> {
+        const best = new Map<M, Entry<M>>();
+        const levels: M[][] = [[]];
         levels.push(
             problem.inputs.map((node, k) => {
-                const mask = 1n << BigInt(k);
-                best.set(mask, { cost: ZERO_COST, node });
-                return mask;
+                const set = masks.bit(k);
+                best.set(set, { cost: ZERO_COST, node });
+                return set;
             }),
         );
         for (let m = 2; m <= n; m++) {
-            const level: bigint[] = [];
+            const level: M[] = [];
             for (let k = 1; 2 * k <= m; k++) {
                 for (const s1 of levels[k]!) {
                     const e1 = best.get(s1)!;
                     for (const s2 of levels[m - k]!) {
-                        if (2 * k === m && s1 >= s2) continue;
-                        if ((s1 & s2) !== 0n) continue;
                         if (++ticks % 256 === 0 && now() > problem.deadline) throw new OutOfTime();
+                        if (2 * k === m && !masks.less(s1, s2)) continue;
+                        if (!masks.disjoint(s1, s2)) continue;
                         const e2 = best.get(s2)!;
                         if (!shareAnIndex(e1.node.ids, e2.node.ids)) continue;
                         const before = combineCost(problem.objective, e1.cost, e2.cost);
                         if (before.primary > limit) continue;
-                        const union = s1 | s2;
-                        const outside = ~union;
+                        const union = masks.or(s1, s2);
                         const pairing = pairUp(
                             problem,
                             e1.node,
                             e2.node,
-                            (id) => problem.inOutput[id]! || (carriers[id]! & outside) !== 0n,
+                            (id) => problem.inOutput[id]! || masks.outside(carriers[id]!, union),
                         );
                         const cost = combineCost(problem.objective, before, pairing.cost);
                         if (cost.primary > limit) continue;
@@ -148,11 +181,11 @@ export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult 
         return best;
     }
 
-    function assemble(best: Map<bigint, Entry>): SearchResult {
+    function assemble(best: Map<M, Entry<M>>): SearchResult {
         const path = new SsaPath(n);
-        const build = (mask: bigint): number => {
-            const entry = best.get(mask)!;
-            if (entry.pairing === undefined) return inputOf(mask);
+        const build = (set: M): number => {
+            const entry = best.get(set)!;
+            if (entry.pairing === undefined) return masks.lowest(set);
             return path.pair(build(entry.left!), build(entry.right!), entry.pairing);
         };
         let total = ZERO_COST;
@@ -261,10 +294,10 @@ function exhaustiveByMasks(
         let bestFlops = bound.flops;
         let found = false;
         for (let sub = (set - 1) & set; sub > 0; sub = (sub - 1) & set) {
+            if (++ticks % 1024 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             if ((sub & low) === 0) continue;
             const other = set ^ sub;
             if (primary[sub] === Infinity || primary[other] === Infinity) continue;
-            if (++ticks % 256 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             const beforePrimary = sum
                 ? primary[sub]! + primary[other]!
                 : Math.max(primary[sub]!, primary[other]!);
@@ -373,12 +406,12 @@ function exhaustiveByLists(
         let best = bound;
         let found = false;
         for (let sub = (set - 1) & set; sub > 0; sub = (sub - 1) & set) {
+            if (++ticks % 1024 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             if ((sub & low) === 0) continue;
             const other = set ^ sub;
             const a = nodes[sub];
             const b = nodes[other];
             if (a === undefined || b === undefined) continue;
-            if (++ticks % 256 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             const before = combineCost(
                 objective,
                 { primary: primary[sub]!, flops: flops[sub]! },
