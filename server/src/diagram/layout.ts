@@ -122,13 +122,82 @@ function nodeSize(node: DiagramNode): { width: number; height: number } {
 }
 
 async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLayout> {
-    const start = initialPositions(term, hints);
     const fixed = new Set(
         term.nodes.filter((node) => hints[node.key] !== undefined).map((n) => n.id),
     );
     // Pinning the hinted nodes keeps an edit local; when few are hinted the layout starts afresh.
     const pin = fixed.size >= 2 && fixed.size * 2 >= term.nodes.length;
+    const big = term.nodes.filter((node) => POINT_SIZE[node.kind] === undefined).length;
 
+    let centers: Map<string, Point>;
+    if (fixed.size === 0 && big >= 4 && big <= MULTI_START_MAX) {
+        // Stress settles in the nearest good layout; from a few starting orders, the one with the
+        // fewest crossings wins (the first on a tie).
+        let best: { centers: Map<string, Point>; crossings: number } | undefined;
+        for (const order of startOrders(big)) {
+            const candidate = await stress(
+                term,
+                initialPositions(term, hints, order),
+                fixed,
+                false,
+            );
+            const crossings = countCrossings(term, candidate);
+            if (best === undefined || crossings < best.crossings) {
+                best = { centers: candidate, crossings };
+            }
+            if (crossings === 0) break;
+        }
+        centers = best!.centers;
+    } else {
+        const order = Array.from({ length: big }, (_, k) => k);
+        centers = await stress(term, initialPositions(term, hints, order), fixed, pin);
+    }
+    if (fixed.size === 0) orient(term, centers);
+    else alignToHints(term, centers, hints);
+
+    const nodes: PlacedNode[] = term.nodes.map((node) => ({
+        ...node,
+        ...centers.get(node.id)!,
+        ...nodeSize(node),
+    }));
+    separate(nodes);
+    const termHints: LayoutHints = {};
+    for (const node of nodes) termHints[node.key] = { x: node.x, y: node.y };
+
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    const edges = routeEdges(term, byId);
+    const labels = placeLabels(term, nodes, edges);
+    return { term, nodes, edges, labels, hints: termHints };
+}
+
+/** Terms with at most this many tensors are laid out from several starts. */
+const MULTI_START_MAX = 9;
+
+/** The written order, then orders that interleave it differently, for the multi-start layout. */
+function startOrders(count: number): number[][] {
+    const identity = Array.from({ length: count }, (_, k) => k);
+    const evensThenOdds = [
+        ...identity.filter((k) => k % 2 === 0),
+        ...identity.filter((k) => k % 2),
+    ];
+    const outsideIn = identity.map((k) => (k % 2 === 0 ? k / 2 : count - 1 - (k - 1) / 2));
+    const swappedPairs = identity.map((k) => (k % 2 === 0 ? Math.min(k + 1, count - 1) : k - 1));
+    const orders = [identity, evensThenOdds, outsideIn, swappedPairs];
+    const seen = new Set<string>();
+    return orders.filter((order) => {
+        const key = order.join(',');
+        if (seen.has(key) || new Set(order).size !== count) return false;
+        seen.add(key);
+        return true;
+    });
+}
+
+async function stress(
+    term: DiagramTerm,
+    start: Map<string, Point>,
+    fixed: Set<string>,
+    pin: boolean,
+): Promise<Map<string, Point>> {
     const graph: ElkNode = {
         id: `term${term.index}`,
         layoutOptions: {
@@ -167,7 +236,6 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
             })),
     };
     const result = term.nodes.length > 1 ? await elk().layout(graph) : graph;
-
     const centers = new Map<string, Point>();
     for (const child of result.children ?? []) {
         centers.set(child.id, {
@@ -175,34 +243,64 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
             y: (child.y ?? 0) + (child.height ?? 0) / 2,
         });
     }
-    if (fixed.size === 0) orient(term, centers);
-    else alignToHints(term, centers, hints);
+    return centers;
+}
 
-    const nodes: PlacedNode[] = term.nodes.map((node) => ({
-        ...node,
-        ...centers.get(node.id)!,
-        ...nodeSize(node),
-    }));
-    separate(nodes);
-    const termHints: LayoutHints = {};
-    for (const node of nodes) termHints[node.key] = { x: node.x, y: node.y };
+/** Pairs of straight edges without a common end that cross, and edges through a third tensor. */
+function countCrossings(term: DiagramTerm, centers: Map<string, Point>): number {
+    const segments = term.edges
+        .filter((edge) => edge.kind !== 'loop')
+        .map((edge) => ({
+            ends: edge.ends,
+            a: centers.get(edge.ends[0])!,
+            b: centers.get(edge.ends[1])!,
+        }));
+    let count = 0;
+    for (let i = 0; i < segments.length; i++) {
+        for (let j = i + 1; j < segments.length; j++) {
+            const s = segments[i]!;
+            const t = segments[j]!;
+            if (s.ends.some((end) => t.ends.includes(end))) continue;
+            if (segmentsCross(s.a, s.b, t.a, t.b)) count++;
+        }
+    }
+    for (const node of term.nodes) {
+        if (POINT_SIZE[node.kind] !== undefined) continue;
+        const box = boxAround(centers.get(node.id)!, nodeSize(node).width, NODE_HEIGHT);
+        for (const s of segments) {
+            if (s.ends.includes(node.id)) continue;
+            if (curveCrosses(s.a, { x: (s.a.x + s.b.x) / 2, y: (s.a.y + s.b.y) / 2 }, s.b, box)) {
+                count += 2;
+            }
+        }
+    }
+    return count;
+}
 
-    const byId = new Map(nodes.map((node) => [node.id, node]));
-    const edges = routeEdges(term, byId);
-    const labels = placeLabels(term, nodes, edges);
-    return { term, nodes, edges, labels, hints: termHints };
+function segmentsCross(a: Point, b: Point, c: Point, d: Point): boolean {
+    const side = (p: Point, q: Point, r: Point): number =>
+        (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+    const d1 = side(c, d, a);
+    const d2 = side(c, d, b);
+    const d3 = side(a, b, c);
+    const d4 = side(a, b, d);
+    return d1 * d2 < 0 && d3 * d4 < 0;
 }
 
 /**
  * Where the stress layout starts: hinted nodes where they were; the rest of the tensors on a
- * circle in written order; junctions and legs beside their neighbours.
+ * circle in the given order; junctions and legs beside their neighbours.
  */
-function initialPositions(term: DiagramTerm, hints: LayoutHints): Map<string, Point> {
+function initialPositions(
+    term: DiagramTerm,
+    hints: LayoutHints,
+    order: number[],
+): Map<string, Point> {
     const start = new Map<string, Point>();
     const big = term.nodes.filter((node) => POINT_SIZE[node.kind] === undefined);
     const radius = Math.max(60, (EDGE_LENGTH * big.length) / (2 * Math.PI));
     big.forEach((node, k) => {
-        const angle = Math.PI + (2 * Math.PI * k) / big.length;
+        const angle = Math.PI + (2 * Math.PI * order[k]!) / big.length;
         start.set(
             node.id,
             hints[node.key] ?? { x: radius * Math.cos(angle), y: radius * Math.sin(angle) },
