@@ -10,7 +10,7 @@ import {
     reportCost,
 } from '../../server/src/cost/index';
 import { einsumNetwork } from '../../server/src/network/einsum';
-import type { Network, Term } from '../../server/src/network/ir';
+import { type Network, type Term, patternNonZeros } from '../../server/src/network/ir';
 import { assertClose, contractDense, randomData } from '../network/dense';
 import { randomEinsum } from './random-networks';
 
@@ -324,6 +324,74 @@ void describe('seeded random networks', () => {
                 checkOnData(net.terms[0]!, net.sizes, optimizer, seed);
         });
     }
+});
+
+void describe('structured FLOPs', () => {
+    // Y[n, d, o] = X[n, c, i] P[i, o, k] W[d, c, k] with a stride-2, padding-1 pattern.
+    const spec = {
+        input: 16,
+        output: 8,
+        kernel: 3,
+        stride: 2,
+        dilation: 1,
+        padLeft: 1,
+        padRight: 1,
+    };
+    const net = einsumNetwork('nci,iok,dck->ndo', [
+        [4, 3, 16],
+        [16, 8, 3],
+        [5, 3, 3],
+    ]);
+    const term = net.terms[0]!;
+    term.operands[1] = { ...term.operands[1]!, source: { kind: 'pattern', pattern: spec } };
+
+    void it('a step with a pattern counts its non-zeros; a dense step counts as dense', () => {
+        const report = replayPath(term, net.sizes, 'f32', [
+            [0, 1],
+            [0, 1],
+        ]);
+        const density = patternNonZeros(spec) / (16 * 8 * 3);
+        assert.equal(patternNonZeros(spec), 8 * 3 - 1);
+        assert.equal(report.steps[0]!.structuredFlops, report.steps[0]!.flops * density);
+        assert.equal(report.steps[1]!.structuredFlops, report.steps[1]!.flops);
+        assert.equal(
+            report.structuredFlops,
+            report.steps[0]!.structuredFlops + report.steps[1]!.flops,
+        );
+    });
+
+    void it('the pattern takes no memory; the structured objective minimises structured FLOPs', () => {
+        const report = replayPath(term, net.sizes, 'f32', [
+            [0, 1],
+            [0, 1],
+        ]);
+        const inputs = (4 * 3 * 16 + 5 * 3 * 3) * 4;
+        assert.equal(
+            report.peakMemoryBytes,
+            inputs + report.steps[0]!.bytes + report.steps[1]!.bytes,
+        );
+        const byStructure = contractionPath(term, net.sizes, 'f32', {
+            optimizer: 'optimal',
+            objective: 'structured-flops',
+        });
+        for (const path of [
+            [
+                [0, 1],
+                [0, 1],
+            ],
+            [
+                [0, 2],
+                [0, 1],
+            ],
+            [
+                [1, 2],
+                [0, 1],
+            ],
+        ]) {
+            const other = replayPath(term, net.sizes, 'f32', path);
+            assert.ok(byStructure.structuredFlops <= other.structuredFlops, JSON.stringify(path));
+        }
+    });
 });
 
 void describe('network totals', () => {
