@@ -169,13 +169,17 @@ export function budgetDiagnostics(
     });
 }
 
-/** `analyze(text)` with the cost diagnostics added after its own. */
-export function diagnose(text: string, options: DiagnoseOptions = {}): Analysis {
-    const analysis = analyze(text);
+/** An analysis with the cost diagnostics added after its own (for a caller that parsed already). */
+export function addCostDiagnostics(analysis: Analysis, options: DiagnoseOptions = {}): Analysis {
     const extra = [
         ...(options.simplificationHints === false ? [] : simplificationHints(analysis)),
         ...budgetDiagnostics(analysis, options),
     ];
     if (extra.length === 0) return analysis;
     return { ...analysis, diagnostics: [...analysis.diagnostics, ...extra] };
+}
+
+/** `analyze(text)` with the cost diagnostics added after its own. */
+export function diagnose(text: string, options: DiagnoseOptions = {}): Analysis {
+    return addCostDiagnostics(analyze(text), options);
 }
