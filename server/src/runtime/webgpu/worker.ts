@@ -134,15 +134,19 @@ async function pipeline(
     kernel: string,
     entry: string,
     element: DeviceElement,
+    header = '',
 ): Promise<GPUComputePipeline> {
     const current = live();
     const key = `${kernel}:${entry}:${element}`;
-    const cached = current.pipelines.get(key);
+    const cacheKey = `${key}\n${header}`;
+    const cached = current.pipelines.get(cacheKey);
     if (cached !== undefined) return cached;
     const template = current.kernels[kernel];
     if (template === undefined) throw new Error(`internal: no WGSL kernel named ${kernel}`);
     const code =
-        (element === 'f16' ? 'enable f16;\n' : '') + template.replaceAll('ELEMENT', element);
+        (element === 'f16' ? 'enable f16;\n' : '') +
+        header +
+        template.replaceAll('ELEMENT', element);
     const module = current.device.createShaderModule({ code, label: key });
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((message) => message.type === 'error');
@@ -159,7 +163,7 @@ async function pipeline(
             label: key,
         }),
     );
-    current.pipelines.set(key, created);
+    current.pipelines.set(cacheKey, created);
     return created;
 }
 
@@ -171,32 +175,59 @@ function floatBits(value: number): number {
     return new Int32Array(new Float32Array([value]).buffer)[0]!;
 }
 
-function gatherParams(step: GatherStep, outCount: number): Int32Array<ArrayBuffer> {
-    const sumCount = step.sumShape.reduce((product, size) => product * size, 1);
-    const values = [
-        step.outShape.length,
-        step.sumShape.length,
-        step.constraints.length,
-        step.srcOffset,
-        outCount,
-        sumCount,
-        step.accumulate ? 1 : 0,
-        floatBits(step.scale),
-        ...step.outShape,
-        ...step.sumShape,
-        ...step.srcStrides,
-    ];
+/** A gather step's geometry as WGSL constants, prepended to gather.wgsl (one pipeline per geometry). */
+function gatherHeader(step: GatherStep, outCount: number): string {
+    const rank = step.outShape.length + step.sumShape.length;
+    const count = step.constraints.length;
+    const rankSlots = Math.max(1, rank);
+    const countSlots = Math.max(1, count);
+    const array = (values: number[], slots: number): string => {
+        const padded = [...values, ...new Array<number>(slots - values.length).fill(0)];
+        return `array<i32, ${slots}>(${padded.map((value) => `${value}i`).join(', ')})`;
+    };
+    const field = (pick: (constraint: GatherStep['constraints'][number]) => number): number[] =>
+        step.constraints.map(pick);
+    const coefs: number[] = [];
     for (const constraint of step.constraints) {
-        values.push(
-            constraint.base,
-            constraint.divisor,
-            constraint.size,
-            constraint.check,
-            constraint.srcStride,
-            ...constraint.coefs,
-        );
+        coefs.push(...constraint.coefs, ...new Array<number>(rankSlots - rank).fill(0));
     }
-    return int32Params(values);
+    const sumCount = step.sumShape.reduce((product, size) => product * size, 1);
+    return [
+        `const OUT_RANK: u32 = ${step.outShape.length}u;`,
+        `const RANK: u32 = ${rank}u;`,
+        `const RANK_SLOTS: u32 = ${rankSlots}u;`,
+        `const COUNT: u32 = ${count}u;`,
+        `const COUNT_SLOTS: u32 = ${countSlots}u;`,
+        `const OUT_COUNT: u32 = ${outCount}u;`,
+        `const SUM_COUNT: u32 = ${sumCount}u;`,
+        `const SRC_OFFSET: i32 = ${step.srcOffset}i;`,
+        `const ACCUMULATE: bool = ${step.accumulate};`,
+        `const SCALE: f32 = bitcast<f32>(${floatBits(step.scale) >>> 0}u);`,
+        `const SHAPE = ${array([...step.outShape, ...step.sumShape], rankSlots)};`,
+        `const STRIDES = ${array(step.srcStrides, rankSlots)};`,
+        `const BASES = ${array(
+            field((c) => c.base),
+            countSlots,
+        )};`,
+        `const DIVISORS = ${array(
+            field((c) => c.divisor),
+            countSlots,
+        )};`,
+        `const LIMITS = ${array(
+            field((c) => c.size),
+            countSlots,
+        )};`,
+        `const CHECKS = ${array(
+            field((c) => c.check),
+            countSlots,
+        )};`,
+        `const SOLVED_STRIDES = ${array(
+            field((c) => c.srcStride),
+            countSlots,
+        )};`,
+        `const COEFS = ${array(coefs, countSlots * rankSlots)};`,
+        '',
+    ].join('\n');
 }
 
 function gemmParams(step: GemmStep): Uint32Array<ArrayBuffer> {
@@ -252,15 +283,18 @@ async function prepare(
     const dstElements = plan.buffers[step.dst]!.elements;
     switch (step.kind) {
         case 'gather': {
-            const kernel = await pipeline('gather', 'main', element);
-            const params = uniform(gatherParams(step, dstElements), GPUBufferUsage.STORAGE);
+            const kernel = await pipeline(
+                'gather',
+                'main',
+                element,
+                gatherHeader(step, dstElements),
+            );
             const bindGroup = await scoped(`binding the buffers of '${step.label}'`, () =>
                 device.createBindGroup({
                     layout: kernel.getBindGroupLayout(0),
                     entries: [
                         { binding: 0, resource: { buffer: buffers[step.src]! } },
                         { binding: 1, resource: { buffer: buffers[step.dst]! } },
-                        { binding: 2, resource: { buffer: params } },
                     ],
                 }),
             );
