@@ -163,7 +163,7 @@ void test('completion offers built-ins with docs, and only names defined above',
     const { uri, cursors } = await openFixture(
         'size N = 4\ntensor A[N, N]\nB = $0\ntensor Later[N]\n',
     );
-    const items = await client.request<CompletionItem[]>(
+    const { items } = await client.request<{ items: CompletionItem[] }>(
         'textDocument/completion',
         at(uri, cursors[0]!),
     );
@@ -197,6 +197,29 @@ void test('completion inside brackets offers the statement indices', async () =>
         await client.request<CompletionItem[]>('textDocument/completion', at(uri, cursors[0]!)),
     );
     assert.deepEqual(names.sort(), ['i', 'j', 'k']);
+});
+
+void test('completion in a long file keeps the nearest names and asks again as the user types', async () => {
+    const lines = Array.from({ length: 600 }, (_, i) => `tensor T${i}[2]`);
+    const { uri, cursors } = await openFixture(`${lines.join('\n')}\nB = $0\nC = T59$1\n`);
+    const list = await client.request<{ isIncomplete: boolean; items: CompletionItem[] }>(
+        'textDocument/completion',
+        at(uri, cursors[0]!),
+    );
+    assert.equal(list.isIncomplete, true);
+    const names = labels(list.items);
+    assert.ok(names.includes('T599') && !names.includes('T0'), names.join(' '));
+    assert.ok(names.includes('conv'));
+    const typed = await client.request<{ items: CompletionItem[] }>(
+        'textDocument/completion',
+        at(uri, cursors[1]!),
+    );
+    assert.deepEqual(
+        labels(typed.items)
+            .filter((name) => name.startsWith('T'))
+            .sort(),
+        ['T59', 'T590', 'T591', 'T592', 'T593', 'T594', 'T595', 'T596', 'T597', 'T598', 'T599'],
+    );
 });
 
 void test('completion after a colon offers element types; in a comment, nothing', async () => {

@@ -19,22 +19,40 @@ export function symbolNamed(analysis: Analysis, name: string): SymbolInfo | unde
     return analysis.symbols.find((symbol) => symbol.name === name);
 }
 
-export function targetAt(analysis: Analysis, position: Position): Target | undefined {
-    const equation = equationAtLine(analysis, position.line);
-    if (equation !== undefined) {
+/** Every occurrence of a name, by line, built once per analysis so that lookups stay O(line). */
+const byLine = new WeakMap<Analysis, Map<number, Target[]>>();
+
+function occurrencesByLine(analysis: Analysis): Map<number, Target[]> {
+    let lines = byLine.get(analysis);
+    if (lines !== undefined) return lines;
+    const built = new Map<number, Target[]>();
+    const add = (target: Target): void => {
+        const line = target.range.start.line;
+        const list = built.get(line);
+        if (list === undefined) built.set(line, [target]);
+        else list.push(target);
+    };
+    for (const equation of analysis.equations) {
         for (const index of equation.indices) {
-            const range = index.occurrences.find((occurrence) => touches(occurrence, position));
-            if (range !== undefined) return { kind: 'index', equation, index, range };
+            for (const range of index.occurrences) add({ kind: 'index', equation, index, range });
         }
     }
     for (const symbol of analysis.symbols) {
-        if (touches(symbol.nameRange, position)) {
-            return { kind: 'symbol', symbol, range: symbol.nameRange, definition: true };
+        add({ kind: 'symbol', symbol, range: symbol.nameRange, definition: true });
+        for (const range of symbol.references) {
+            add({ kind: 'symbol', symbol, range, definition: false });
         }
-        const range = symbol.references.find((reference) => touches(reference, position));
-        if (range !== undefined) return { kind: 'symbol', symbol, range, definition: false };
     }
-    return undefined;
+    lines = built;
+    byLine.set(analysis, lines);
+    return lines;
+}
+
+/** The name at a position; an index of the statement wins over a top-level name. */
+export function targetAt(analysis: Analysis, position: Position): Target | undefined {
+    const candidates = occurrencesByLine(analysis).get(position.line) ?? [];
+    const touching = candidates.filter((target) => touches(target.range, position));
+    return touching.find((target) => target.kind === 'index') ?? touching[0];
 }
 
 /** Every place the target's name stands for the same thing, the defining one first. */

@@ -5,6 +5,7 @@
 import {
     type CompletionItem,
     CompletionItemKind,
+    type CompletionList,
     InsertTextFormat,
     MarkupKind,
 } from 'vscode-languageserver';
@@ -39,21 +40,37 @@ export const completionFeature: Feature = {
     }),
     register(context: ServerContext): void {
         context.connection.onCompletion(
-            context.guard('completion', (params): CompletionItem[] | null => {
+            context.guard('completion', (params): CompletionList | null => {
                 const state = context.documents.get(params.textDocument.uri);
                 if (state === undefined) return null;
-                return completionsAt(state, clampPosition(state.lines, params.position));
+                const position = clampPosition(state.lines, params.position);
+                return completionsAt(state, position);
             }),
         );
     },
 };
 
+/** More items than an editor list shows usefully; beyond it the client asks again as the user types. */
+const MAX_ITEMS = 200;
+
+/** Names sort after keywords and parameters, nearest definition first. */
+const NAME_SORT = '5';
+
 export function completionsAt(
     state: DocumentState,
     position: { line: number; character: number },
-): CompletionItem[] {
+): CompletionList {
     const cursor = cursorContext(state, position);
-    if (cursor.inert) return [];
+    const names = { incomplete: false };
+    const items = cursor.inert ? [] : itemsAt(state, cursor, names);
+    return { isIncomplete: names.incomplete, items };
+}
+
+function itemsAt(
+    state: DocumentState,
+    cursor: CursorContext,
+    names: { incomplete: boolean },
+): CompletionItem[] {
     const inScope = state.analysis.symbols.filter(
         (symbol) => symbol.nameRange.start.line < cursor.startLine,
     );
@@ -67,12 +84,12 @@ export function completionsAt(
         case 'size':
             return cursor.previous?.text === 'size' || cursor.previous?.text === ','
                 ? []
-                : symbolItems(sizes);
+                : symbolItems(sizes, cursor, names);
         case 'tensor':
             if (cursor.previous?.text === ':') return elementTypeItems();
-            return top?.bracket === '[' ? symbolItems(sizes) : [];
+            return top?.bracket === '[' ? symbolItems(sizes, cursor, names) : [];
         case 'pattern':
-            if (top?.bracket === '(') return callItems(cursor, 'pattern', sizes);
+            if (top?.bracket === '(') return callItems(cursor, 'pattern', sizes, names);
             return cursor.afterEquals ? builtinItems('pattern') : [];
         case 'equation':
             if (cursor.previous?.text === ':') return elementTypeItems();
@@ -82,12 +99,12 @@ export function completionsAt(
                 top.before !== undefined &&
                 builtinFor(top.before, 'equation')
             ) {
-                return callItems(cursor, 'equation', tensors);
+                return callItems(cursor, 'equation', tensors, names);
             }
             if (!cursor.afterEquals) return [];
             return [
-                ...symbolItems(tensors),
-                ...symbolItems(sizes),
+                ...symbolItems(tensors, cursor, names),
+                ...symbolItems(sizes, cursor, names),
                 ...(cursor.previous?.text === '=' ? builtinItems('equation') : []),
             ];
     }
@@ -110,11 +127,28 @@ function elementTypeItems(): CompletionItem[] {
     }));
 }
 
-function symbolItems(symbols: SymbolInfo[]): CompletionItem[] {
-    return symbols.map((symbol) => ({
+/**
+ * The names that match what has been typed. A long list keeps the nearest definitions (the
+ * symbols arrive in source order) and is marked incomplete, so the client asks again as the user
+ * types.
+ */
+function symbolItems(
+    symbols: SymbolInfo[],
+    cursor: CursorContext,
+    names: { incomplete: boolean },
+): CompletionItem[] {
+    let matching = symbols;
+    if (matching.length > MAX_ITEMS) {
+        const typed = cursor.prefix.toLowerCase();
+        matching = symbols.filter((symbol) => symbol.name.toLowerCase().startsWith(typed));
+        matching = matching.slice(-MAX_ITEMS);
+        names.incomplete = true;
+    }
+    return matching.map((symbol) => ({
         label: symbol.name,
         kind: SYMBOL_KINDS[symbol.kind],
         detail: symbolDetail(symbol),
+        sortText: `${NAME_SORT}${String(Math.max(0, cursor.startLine - symbol.nameRange.start.line)).padStart(7, '0')}`,
     }));
 }
 
@@ -144,6 +178,7 @@ function builtinItems(context: 'pattern' | 'equation'): CompletionItem[] {
             documentation: { kind: MarkupKind.Markdown, value: builtin.doc },
             insertText: `${builtin.name}(${snippet})`,
             insertTextFormat: InsertTextFormat.Snippet,
+            sortText: `3${builtin.name}`,
             command: TRIGGER_PARAMETER_HINTS,
         };
     });
@@ -153,18 +188,19 @@ function builtinItems(context: 'pattern' | 'equation'): CompletionItem[] {
 function callItems(
     cursor: CursorContext,
     context: 'pattern' | 'equation',
-    names: SymbolInfo[],
+    candidates: SymbolInfo[],
+    found: { incomplete: boolean },
 ): CompletionItem[] {
     const top = cursor.open[cursor.open.length - 1]!;
     const builtin = top.before === undefined ? undefined : builtinFor(top.before, context);
-    if (builtin === undefined) return symbolItems(names);
+    if (builtin === undefined) return symbolItems(candidates, cursor, found);
     if (top.keyword === 'padding' && cursor.previous?.text === '=') {
         return [
             ...['"same"', '"valid"'].map((label) => ({ label, kind: CompletionItemKind.Value })),
-            ...symbolItems(names),
+            ...symbolItems(candidates, cursor, found),
         ];
     }
-    if (top.keyword !== undefined) return symbolItems(names);
+    if (top.keyword !== undefined) return symbolItems(candidates, cursor, found);
     const keywords = builtin.parameters
         .filter((parameter) => parameter.keyword && !top.keywords.includes(parameter.name))
         .map((parameter) => ({
@@ -175,7 +211,7 @@ function callItems(
             filterText: parameter.name,
             sortText: `0${parameter.name}`,
         }));
-    return [...keywords, ...symbolItems(names)];
+    return [...keywords, ...symbolItems(candidates, cursor, found)];
 }
 
 /** The indices of the statement: from its analysis, else every name written inside its brackets. */
