@@ -13,6 +13,7 @@ import { type SearchResult, greedy, randomGreedy } from './greedy';
 import { type PathReport, replayPath } from './model';
 import {
     type Cost,
+    INFINITE_COST,
     type ObjectiveOptions,
     type Problem,
     buildProblem,
@@ -66,6 +67,11 @@ function dp(problem: Problem, seed: SearchResult): SearchResult {
  */
 function optimal(problem: Problem, options: PathOptions): SearchResult {
     const n = problem.inputs.length;
+    if (n <= UNSEEDED) {
+        // Too few subsets for a bound to matter; greedy only if the budget ran out.
+        const search = exhaustive(problem, INFINITE_COST);
+        if (search.result !== undefined) return search.result;
+    }
     const seed = greedy(problem);
     if (n <= EXHAUSTIVE_FIRST) {
         const search = exhaustive(problem, seed.cost);
@@ -79,8 +85,9 @@ function optimal(problem: Problem, options: PathOptions): SearchResult {
     return best(bound, exhaustive(problem, bound.cost).result);
 }
 
-/** Up to this many operands, the exhaustive search runs before dp. */
+/** Up to this many operands, the exhaustive search runs before dp; up to UNSEEDED, alone. */
 const EXHAUSTIVE_FIRST = 10;
+const UNSEEDED = 6;
 
 const registry: Record<string, Optimizer> = {
     greedy: {

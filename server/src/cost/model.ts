@@ -149,7 +149,7 @@ export function replayPath(
 ): PathReport {
     validatePath(path, term.operands.length);
     const elementBytes = BYTES_PER_ELEMENT[dtype];
-    const output = new Set(term.output);
+    const output = unique(term.output);
     const current: Live[] = term.operands.map((operand) => ({
         name: operand.name,
         indices: unique(operand.indices),
@@ -157,6 +157,13 @@ export function replayPath(
         bytes: 0,
     }));
     const inputBytes = term.operands.reduce((sum, op) => sum + operandBytes(op, sizes), 0);
+    // How many current operands carry each index, the output counting as one.
+    const carriers = new Map<string, number>();
+    const count = (index: string, change: number): void => {
+        carriers.set(index, (carriers.get(index) ?? 0) + change);
+    };
+    for (const index of output) count(index, 1);
+    for (const live of current) for (const index of live.indices) count(index, 1);
     let aliveBytes = 0;
     let peak = inputBytes;
     const steps: ContractionStep[] = [];
@@ -169,16 +176,16 @@ export function replayPath(
         const union: string[] = [];
         for (const live of inStep) for (const index of live.indices) union.push(index);
         const involved = unique(union);
-        const remaining = new Set<string>(output);
-        for (const live of current) for (const index of live.indices) remaining.add(index);
-        const kept = involved.filter((index) => remaining.has(index));
-        const summed = involved.filter((index) => !remaining.has(index));
+        for (const live of taken) for (const index of live.indices) count(index, -1);
+        const kept = involved.filter((index) => carriers.get(index)! > 0);
+        const summed = involved.filter((index) => carriers.get(index)! <= 0);
         const indices = last ? term.output.filter((index) => kept.includes(index)) : kept;
         const shape = indices.map((index) => sizes[index] ?? 0);
         const elements = elementCount(shape);
         const flops = flopCount(loopSize(involved, sizes), inStep.length, summed.length > 0);
         const density = inStep.reduce((product, live) => product * live.density, 1);
         const bytes = elements * elementBytes;
+        for (const index of indices) count(index, 1);
 
         peak = Math.max(peak, inputBytes + aliveBytes + bytes);
         for (const live of taken) aliveBytes -= live.bytes;
