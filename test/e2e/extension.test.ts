@@ -1,8 +1,10 @@
-// The built extension in a real VS Code (for the web, offline, in headless Chromium): diagnostics,
-// a hover with the cost report, completion of the built-ins, and the outline.
+// The built extension: packaged into a .vsix, and loaded in a real VS Code (for the web, offline, in
+// headless Chromium), where it shows diagnostics, a hover with the cost report, completion of the
+// built-ins, and the outline. One file, so that one build serves both.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -19,6 +21,20 @@ const SOURCE = [
     'Bad[n] = X[n, c, h, w] * Missing[c]',
     '',
 ].join('\n');
+
+/** The file names in a zip archive, from its central directory. */
+function zipEntries(archive: Buffer): string[] {
+    const names: string[] = [];
+    for (let at = 0; at < archive.length - 46; at++) {
+        if (archive.readUInt32LE(at) !== 0x02014b50) continue;
+        const nameLength = archive.readUInt16LE(at + 28);
+        const extraLength = archive.readUInt16LE(at + 30);
+        const commentLength = archive.readUInt16LE(at + 32);
+        names.push(archive.toString('utf8', at + 46, at + 46 + nameLength));
+        at += 45 + nameLength + extraLength + commentLength;
+    }
+    return names;
+}
 
 const SHOTS = join('.vscode-test-web', 'screenshots');
 let workbench: Workbench;
@@ -40,6 +56,49 @@ before(async () => {
 
 after(async () => {
     await workbench?.close();
+});
+
+void test('the extension packages into a .vsix with dist/ and syntaxes/ and no sources', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tnet-vsix-'));
+    try {
+        const output = join(folder, 'tnet.vsix');
+        const packaged = spawnSync(
+            process.execPath,
+            [
+                'node_modules/@vscode/vsce/vsce',
+                'package',
+                '--no-dependencies',
+                '--allow-missing-repository',
+                '--skip-license',
+                '-o',
+                output,
+            ],
+            { encoding: 'utf8' },
+        );
+        assert.equal(packaged.status, 0, packaged.stdout + packaged.stderr);
+        const entries = zipEntries(readFileSync(output));
+        for (const expected of [
+            'extension/package.json',
+            'extension/dist/client.js',
+            'extension/dist/server.js',
+            'extension/dist/web/client.js',
+            'extension/dist/web/server.js',
+            'extension/syntaxes/tnet.tmLanguage.json',
+            'extension/syntaxes/language-configuration.json',
+        ]) {
+            assert.ok(entries.includes(expected), `${expected} missing from ${entries.join(', ')}`);
+        }
+        const unwanted = entries.filter(
+            (entry) =>
+                entry.endsWith('.map') ||
+                entry.endsWith('.ts') ||
+                entry.includes('node_modules/') ||
+                entry.startsWith('extension/test/'),
+        );
+        assert.deepEqual(unwanted, []);
+    } finally {
+        rmSync(folder, { recursive: true, force: true });
+    }
 });
 
 void test('a file with an error shows it as a squiggle and in the Problems panel', async () => {
