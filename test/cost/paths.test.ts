@@ -10,7 +10,12 @@ import {
     reportCost,
 } from '../../server/src/cost/index';
 import { einsumNetwork } from '../../server/src/network/einsum';
-import { type Network, type Term, patternNonZeros } from '../../server/src/network/ir';
+import {
+    type Network,
+    type Operand,
+    type Term,
+    patternNonZeros,
+} from '../../server/src/network/ir';
 import { assertClose, contractDense, randomData } from '../network/dense';
 import { randomEinsum } from './random-networks';
 
@@ -282,6 +287,29 @@ void describe('bounded searches', () => {
                 timeBudgetMs: 5,
             });
             assert.equal(report.path.length, 39, optimizer);
+        }
+    });
+});
+
+void describe('large networks', () => {
+    void it('a chain of 400 matrices gets a valid path from every optimizer in a small budget', () => {
+        const n = 400;
+        const index = (k: number): string => `i${k}`;
+        const operands: Operand[] = Array.from({ length: n }, (_, k) => ({
+            name: `M${k}`,
+            source: { kind: 'tensor', tensor: `M${k}` },
+            axes: [[index(k)], [index(k + 1)]],
+            indices: [index(k), index(k + 1)],
+            dtype: 'f32',
+        }));
+        const sizes = Object.fromEntries(
+            Array.from({ length: n + 1 }, (_, k) => [index(k), 2 + (k % 5)]),
+        );
+        const term: Term = { scale: 1, operands, output: [index(0), index(n)] };
+        for (const optimizer of SEARCHES) {
+            const report = contractionPath(term, sizes, 'f32', { optimizer, timeBudgetMs: 1 });
+            assert.equal(report.path.length, n - 1, optimizer);
+            assert.deepEqual(report.steps[n - 2]!.shape, [sizes.i0, sizes.i400]);
         }
     });
 });

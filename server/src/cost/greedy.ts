@@ -31,6 +31,9 @@ interface Candidate {
     flops: number;
 }
 
+/** Above this many operands, greedy itself watches the deadline. */
+const HURRY_ABOVE = 32;
+
 /** Chooses among candidates sorted best first; plain greedy takes the first. */
 type Chooser = (candidates: Candidate[]) => Candidate;
 
@@ -55,6 +58,9 @@ function run(problem: Problem, choose: Chooser | undefined, useFlopsScore: boole
     const candidates: Candidate[] = [];
 
     while (live.length > 1) {
+        // Past the deadline a large network only pairs the newest operand, so that the whole
+        // search stays quadratic; small ones never need it.
+        const hurried = live.length > HURRY_ABOVE && now() > problem.deadline;
         // Scores come from one pass over the two index lists, without building the result.
         let bestI = -1;
         let bestJ = -1;
@@ -63,7 +69,7 @@ function run(problem: Problem, choose: Chooser | undefined, useFlopsScore: boole
         candidates.length = 0;
         for (let i = 0; i < live.length; i++) {
             const a = live[i]!.node;
-            for (let j = i + 1; j < live.length; j++) {
+            for (let j = hurried ? Math.max(i + 1, live.length - 1) : i + 1; j < live.length; j++) {
                 const b = live[j]!.node;
                 const x = a.ids;
                 const y = b.ids;
