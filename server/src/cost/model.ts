@@ -6,9 +6,9 @@ import {
     BYTES_PER_ELEMENT,
     type DType,
     type Operand,
+    type PatternSpec,
     type Term,
     elementCount,
-    patternNonZeros,
 } from '../network/ir';
 
 export interface ContractionStep {
@@ -62,12 +62,27 @@ export function flopCount(loopSize: number, operandCount: number, sums: boolean)
     return loopSize * (Math.max(1, operandCount - 1) + (sums ? 1 : 0));
 }
 
+/**
+ * `patternNonZeros` in O(kernel): for each kernel position, the outputs whose input position
+ * `stride*o + dilation*k - padLeft` falls inside the input form one range.
+ */
+export function countNonZeros(p: PatternSpec): number {
+    let count = 0;
+    for (let k = 0; k < p.kernel; k++) {
+        const shift = p.dilation * k - p.padLeft;
+        const low = Math.max(0, Math.ceil(-shift / p.stride));
+        const high = Math.min(p.output - 1, Math.floor((p.input - 1 - shift) / p.stride));
+        if (high >= low) count += high - low + 1;
+    }
+    return count;
+}
+
 /** The fraction of a pattern operand's entries that are non-zero (1 for a dense tensor). */
 export function operandDensity(operand: Operand): number {
     if (operand.source.kind !== 'pattern') return 1;
     const p = operand.source.pattern;
     const total = p.input * p.output * p.kernel;
-    return total === 0 ? 1 : patternNonZeros(p) / total;
+    return total === 0 ? 1 : countNonZeros(p) / total;
 }
 
 /** Bytes an input occupies (all of it, when sliced): a pattern is index arithmetic, never stored. */
@@ -80,8 +95,11 @@ export function operandBytes(operand: Operand, sizes: Record<string, number>): n
     return elementCount(shape) * BYTES_PER_ELEMENT[operand.dtype];
 }
 
+/** The distinct indices in first-seen order (lists are short: no set needed). */
 function unique(indices: readonly string[]): string[] {
-    return [...new Set(indices)];
+    const result: string[] = [];
+    for (const index of indices) if (!result.includes(index)) result.push(index);
+    return result;
 }
 
 function loopSize(indices: Iterable<string>, sizes: Record<string, number>): number {
@@ -95,12 +113,18 @@ export function naiveCost(
     term: Term,
     sizes: Record<string, number>,
 ): { flops: number; structuredFlops: number; scaling: number } {
-    const sets = term.operands.map((operand) => new Set(operand.indices));
-    const all = new Set(sets.flatMap((set) => [...set]));
-    const inner = sets.reduce((total, set) => total + set.size, 0) - all.size > 0;
+    const all: string[] = [];
+    let carried = 0;
+    let density = 1;
+    for (const operand of term.operands) {
+        const indices = unique(operand.indices);
+        carried += indices.length;
+        for (const index of indices) if (!all.includes(index)) all.push(index);
+        density *= operandDensity(operand);
+    }
+    const inner = carried - all.length > 0;
     const flops = flopCount(loopSize(all, sizes), term.operands.length, inner);
-    const density = term.operands.reduce((product, op) => product * operandDensity(op), 1);
-    return { flops, structuredFlops: flops * density, scaling: all.size };
+    return { flops, structuredFlops: flops * density, scaling: all.length };
 }
 
 interface Live {
@@ -116,7 +140,7 @@ export function validatePath(path: readonly (readonly number[])[], operandCount:
     let count = operandCount;
     path.forEach((step, number) => {
         if (step.length === 0) throw new Error(`path step ${number + 1} contracts no operand`);
-        const seen = new Set<number>();
+        const seen: number[] = [];
         for (const position of step) {
             if (!Number.isInteger(position) || position < 0 || position >= count) {
                 throw new Error(
@@ -124,10 +148,10 @@ export function validatePath(path: readonly (readonly number[])[], operandCount:
                         `${count} operands are left (positions 0 to ${count - 1})`,
                 );
             }
-            if (seen.has(position)) {
+            if (seen.includes(position)) {
                 throw new Error(`path step ${number + 1} names operand ${position} twice`);
             }
-            seen.add(position);
+            seen.push(position);
         }
         count = count - step.length + 1;
     });

@@ -111,9 +111,14 @@ export function buildProblem(
         }
         return id;
     };
-    const operandIds = term.operands.map((operand) =>
-        [...new Set(operand.indices.map(register))].sort((a, b) => a - b),
-    );
+    const operandIds = term.operands.map((operand) => {
+        const ids: number[] = [];
+        for (const index of operand.indices) {
+            const id = register(index);
+            if (!ids.includes(id)) ids.push(id);
+        }
+        return ids.sort((a, b) => a - b);
+    });
     for (const index of term.output) register(index);
     const inOutput = indexSizes.map(() => false);
     for (const index of term.output) inOutput[idOf.get(index)!] = true;
