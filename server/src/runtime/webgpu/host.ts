@@ -169,7 +169,13 @@ export class WebGpuBackend {
         try {
             backend.adapter = (await backend.call({
                 type: 'open',
-                flags: ['disable-dawn-features=timestamp_quantization', ...(options.flags ?? [])],
+                flags: [
+                    'disable-dawn-features=timestamp_quantization',
+                    ...(options.flags ?? []),
+                    ...(process.env.TNET_DAWN_FLAGS ?? '')
+                        .split(/\s+/)
+                        .filter((flag) => flag !== ''),
+                ],
                 kernels: loadKernels(where.kernels),
                 compatibility: options.compatibility ?? false,
             })) as AdapterReport;

@@ -38,7 +38,9 @@ async function open(request: OpenRequest): Promise<AdapterReport> {
     Object.assign(globalThis, globals);
     const gpu = create(request.flags);
     const adapter = await gpu.requestAdapter(
-        request.compatibility ? { featureLevel: 'compatibility' } : {},
+        request.compatibility
+            ? { featureLevel: 'compatibility' }
+            : { powerPreference: 'high-performance' },
     );
     if (adapter === null) {
         throw new Error(
