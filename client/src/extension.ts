@@ -3,10 +3,11 @@ import * as vscode from 'vscode';
 import { LanguageClient, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { clientOptions, createLogger, type Registration, startSession } from './session';
 import { registerDiagramPreview } from './preview/panel';
+import { registerRunner } from './runner/index';
 
 // The parts of the extension, registered once the language client exists. Each part adds its
 // line here: `registerDiagramPreview` (client/src/preview), `registerRunner` (client/src/runner).
-const registrations: Registration[] = [registerDiagramPreview];
+const registrations: Registration[] = [registerDiagramPreview, registerRunner];
 
 let client: LanguageClient | undefined;
 

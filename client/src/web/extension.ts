@@ -3,10 +3,11 @@ import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/browser';
 import { clientOptions, createLogger, type Registration, startSession } from '../session';
 import { registerDiagramPreview } from '../preview/panel';
+import { registerWebRunner } from '../runner/web';
 
 // The parts of the extension that work in a browser, registered once the language client exists.
 // Each part adds its line here: `registerDiagramPreview` (client/src/preview).
-const registrations: Registration[] = [registerDiagramPreview];
+const registrations: Registration[] = [registerDiagramPreview, registerWebRunner];
 
 let client: LanguageClient | undefined;
 
