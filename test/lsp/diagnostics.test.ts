@@ -98,3 +98,49 @@ void test('warnings and hints carry their severities', async () => {
     const byCode = new Map(published.diagnostics.map((d) => [d.code, d]));
     assert.equal(byCode.get('W101')?.severity, 2, JSON.stringify(published.diagnostics));
 });
+
+void test('the cost model adds W103 and I201, and keeps them for statements an edit leaves alone', async () => {
+    const server = await LspClient.start({ settings: { memoryBudgetBytes: 1024 } });
+    try {
+        const uri = 'file:///diag/cost.tnet';
+        const text = [
+            'size N = 2, C = 3, H = 8',
+            'tensor X[N, C, H]',
+            'tensor W[4, C, 1]',
+            'pattern P = conv(in=H, kernel=1)',
+            'Y[n, d, o] = X[n, c, i] * P[i, o, k] * W[d, c, k]',
+            'tensor A[64, 64]',
+            'M[i, k] = A[i, j] * A[j, l] * A[l, m] * A[m, k]',
+            '',
+        ].join('\n');
+        await server.open(uri, text);
+        // The cost diagnostics follow the language core's, for the same version.
+        const published = await server.diagnosticsWhere(uri, 1, (params) =>
+            params.diagnostics.some((d) => d.code === 'I201'),
+        );
+        const codes: unknown[] = published.diagnostics.map((d) => d.code);
+        const warning = published.diagnostics.find((d) => d.code === 'W103');
+        assert.ok(warning, JSON.stringify(published.diagnostics));
+        assert.equal(warning.range.start.line, 6);
+        assert.deepEqual(
+            codes.filter((code) => code === 'W103'),
+            ['W103'],
+        );
+        const hint = published.diagnostics.find((d) => d.code === 'I201')!;
+        assert.equal(hint.severity, 4);
+        assert.equal(hint.range.start.line, 4);
+        // An edit above moves the statement; its hints come at once, moved with it.
+        const version = await server.change(uri, [
+            {
+                range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                text: '# moved\n',
+            },
+        ]);
+        const moved = await server.waitForDiagnostics(uri, version);
+        const again = moved.diagnostics.find((d) => d.code === 'I201');
+        assert.ok(again, JSON.stringify(moved.diagnostics));
+        assert.equal(again.range.start.line, 5);
+    } finally {
+        assert.equal(await server.stop(), 0);
+    }
+});

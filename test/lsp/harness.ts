@@ -167,6 +167,22 @@ export class LspClient {
         return new Promise((resolve) => this.waiters.push({ uri, version, resolve }));
     }
 
+    /** The first diagnostics of a version, already published or still to come, that pass a check. */
+    async diagnosticsWhere(
+        uri: string,
+        version: number,
+        check: (params: PublishDiagnosticsParams) => boolean,
+    ): Promise<PublishDiagnosticsParams> {
+        const seen = this.published.find(
+            (params) => params.uri === uri && params.version === version && check(params),
+        );
+        if (seen !== undefined) return seen;
+        for (;;) {
+            const next = await this.waitForDiagnostics(uri, version);
+            if (check(next)) return next;
+        }
+    }
+
     request<R>(method: string, params: unknown): Promise<R> {
         return this.connection.sendRequest(method, params) as Promise<R>;
     }

@@ -1,18 +1,12 @@
 /**
- * The one place the server calls the language core and the cost model, so that every feature
- * sees the same analysis of a document version.
+ * The one place the server calls the language core, so that every feature sees the same analysis
+ * of a document version. The cost model's diagnostics are added by the diagnostics feature, which
+ * computes them statement by statement in the background (costDiagnostics.ts).
  */
 import { analyzeParsed } from '../language/analyze';
 import type { Analysis } from '../language/model';
 import type { ParsedFile } from '../language/parser';
-import type { TnetSettings } from './protocol';
 
-// FIXME: W103 and I201 come from the cost model's `diagnose()`, which is not written yet; until
-// then only the language core's diagnostics are shown.
-export function analyzeDocument(
-    text: string,
-    parsed: ParsedFile,
-    _settings: TnetSettings,
-): Analysis {
+export function analyzeDocument(text: string, parsed: ParsedFile): Analysis {
     return analyzeParsed(text, parsed);
 }

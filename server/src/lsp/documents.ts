@@ -61,7 +61,7 @@ export class Documents {
                 return (cached.lines ??= splitLines(this.text));
             },
             get analysis(): Analysis {
-                return (cached.analysis ??= analyzeDocument(this.text, this.parsed, settings));
+                return (cached.analysis ??= analyzeDocument(this.text, this.parsed));
             },
             get parsed(): ParsedFile {
                 return (cached.parsed ??= parse(this.text));
@@ -78,7 +78,7 @@ export class Documents {
         return this.store.keys().flatMap((uri) => this.get(uri) ?? []);
     }
 
-    /** New settings change what analysis reports (W103), so every cached analysis is dropped. */
+    /** New settings change the cost reports (optimizer, budget), so every cached view is dropped. */
     setSettings(settings: TnetSettings): void {
         this.settings = settings;
         this.cache.clear();

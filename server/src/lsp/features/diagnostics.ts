@@ -1,25 +1,78 @@
 /**
- * Diagnostics as the user types: a short debounce per document, and a version check so that an
- * analysis of an older text never replaces the diagnostics of a newer one.
+ * Diagnostics as the user types. A short debounce per document folds a burst of keystrokes into
+ * one analysis; the language core's diagnostics go out at once, with the cost model's (W103,
+ * I201) of the statements that did not change; the changed ones are computed in slices between
+ * other requests and published when all are known. A version check at every step means that the
+ * work for an older text stops, and never replaces the diagnostics of a newer one.
  */
-import type { Feature, ServerContext } from '../server';
+import type { Diagnostic } from '../../language/model';
 import { toLspDiagnostic } from '../convert';
+import { CostDiagnostics } from '../costDiagnostics';
+import type { DocumentState } from '../documents';
+import type { Feature, ServerContext } from '../server';
 
 /** Long enough to fold a burst of keystrokes into one analysis, short enough to feel immediate. */
-const DEBOUNCE_MS = 20;
+const DEBOUNCE_MS = 15;
+
+/** How long one slice of cost diagnostics may run before other messages get their turn. */
+const SLICE_MS = 8;
 
 export const diagnosticsFeature: Feature = {
     name: 'diagnostics',
     register(context: ServerContext): void {
         const timers = new Map<string, ReturnType<typeof setTimeout>>();
         const store = context.documents.store;
+        const costs = new CostDiagnostics();
+
+        const send = (state: DocumentState, extra: Diagnostic[]): void => {
+            const diagnostics = [...state.analysis.diagnostics, ...extra].map((d) =>
+                toLspDiagnostic(state.uri, d),
+            );
+            void context.connection.sendDiagnostics({
+                uri: state.uri,
+                version: state.version,
+                diagnostics,
+            });
+        };
+        const current = (uri: string, version: number): DocumentState | undefined => {
+            const state = context.documents.get(uri);
+            return state !== undefined && state.version === version ? state : undefined;
+        };
 
         const publish = (uri: string, version: number): void => {
             timers.delete(uri);
-            const state = context.documents.get(uri);
-            if (state === undefined || state.version !== version) return;
-            const diagnostics = state.analysis.diagnostics.map((d) => toLspDiagnostic(uri, d));
-            void context.connection.sendDiagnostics({ uri, version, diagnostics });
+            const state = current(uri, version);
+            if (state === undefined) return;
+            costs.setSettings(context.settings());
+            const known: Diagnostic[] = [];
+            const missing = state.analysis.equations.filter((equation) => {
+                const cached = costs.cached(equation, state.lines);
+                if (cached !== undefined) known.push(...cached);
+                return cached === undefined;
+            });
+            send(state, known);
+            if (missing.length === 0) return;
+
+            let next = 0;
+            const slice = (): void => {
+                const now = current(uri, version);
+                if (now === undefined) return;
+                const until = performance.now() + SLICE_MS;
+                while (next < missing.length && performance.now() < until) {
+                    try {
+                        known.push(...costs.compute(missing[next]!, now.lines));
+                    } catch (error) {
+                        context.log.error(`cost diagnostics failed: ${String(error)}`);
+                    }
+                    next++;
+                }
+                if (next < missing.length) {
+                    setImmediate(slice);
+                } else {
+                    send(now, sortByPosition(known));
+                }
+            };
+            setImmediate(slice);
         };
         const schedule = (uri: string, version: number, delay: number): void => {
             clearTimeout(timers.get(uri));
@@ -50,3 +103,11 @@ export const diagnosticsFeature: Feature = {
         });
     },
 };
+
+function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+    return [...diagnostics].sort(
+        (a, b) =>
+            a.range.start.line - b.range.start.line ||
+            a.range.start.character - b.range.start.character,
+    );
+}

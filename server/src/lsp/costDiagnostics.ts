@@ -1,0 +1,89 @@
+/**
+ * The cost model's diagnostics (W103 memory budget, I201 simplifications) per equation, cached by
+ * what they depend on: the equation's network and its statement's text. An edit then recomputes
+ * only the statements it changed, and a cached result moves with its statement.
+ */
+import { budgetDiagnostics, simplificationHints } from '../cost/diagnose';
+import type { Analysis, Diagnostic, EquationInfo } from '../language/model';
+import type { Position, Range } from '../network/ir';
+import type { TnetSettings } from './protocol';
+
+interface Entry {
+    origin: Position;
+    diagnostics: Diagnostic[];
+}
+
+/** Enough for a few large files; past it the cache starts over. */
+const CAPACITY = 50_000;
+
+export class CostDiagnostics {
+    private readonly cache = new Map<string, Entry>();
+    private budget = 0;
+
+    setSettings(settings: TnetSettings): void {
+        const budget = settings.memoryBudgetBytes > 0 ? settings.memoryBudgetBytes : Infinity;
+        if (budget !== this.budget) this.cache.clear();
+        this.budget = budget;
+    }
+
+    private key(equation: EquationInfo, lines: readonly string[]): string {
+        const { start, end } = equation.statementRange;
+        const text = lines.slice(start.line, end.line + 1).join('\n');
+        const network = JSON.stringify(equation.network, (field, value: unknown) =>
+            field === 'range' ? undefined : value,
+        );
+        return `${text}\u0000${network}`;
+    }
+
+    /** The cached diagnostics of the equation, moved to where it stands now; undefined if none. */
+    cached(equation: EquationInfo, lines: readonly string[]): Diagnostic[] | undefined {
+        if (equation.network === undefined) return [];
+        const entry = this.cache.get(this.key(equation, lines));
+        if (entry === undefined) return undefined;
+        return entry.diagnostics.map((d) => moved(d, entry.origin, equation.statementRange.start));
+    }
+
+    compute(equation: EquationInfo, lines: readonly string[]): Diagnostic[] {
+        if (equation.network === undefined) return [];
+        const single: Analysis = { diagnostics: [], symbols: [], equations: [equation] };
+        const diagnostics = [
+            ...simplificationHints(single),
+            ...budgetDiagnostics(single, { memoryBudgetBytes: this.budget }),
+        ];
+        if (this.cache.size >= CAPACITY) this.cache.clear();
+        this.cache.set(this.key(equation, lines), {
+            origin: equation.statementRange.start,
+            diagnostics,
+        });
+        return diagnostics;
+    }
+}
+
+function movedPosition(position: Position, from: Position, to: Position): Position {
+    const line = position.line - from.line + to.line;
+    const character =
+        position.line === from.line
+            ? position.character - from.character + to.character
+            : position.character;
+    return { line, character };
+}
+
+function movedRange(range: Range, from: Position, to: Position): Range {
+    return { start: movedPosition(range.start, from, to), end: movedPosition(range.end, from, to) };
+}
+
+function moved(diagnostic: Diagnostic, from: Position, to: Position): Diagnostic {
+    if (from.line === to.line && from.character === to.character) return diagnostic;
+    return {
+        ...diagnostic,
+        range: movedRange(diagnostic.range, from, to),
+        ...(diagnostic.related === undefined
+            ? {}
+            : {
+                  related: diagnostic.related.map((info) => ({
+                      ...info,
+                      range: movedRange(info.range, from, to),
+                  })),
+              }),
+    };
+}
