@@ -103,13 +103,13 @@ function optionsFor(optimizer: string) {
     return optimizer === 'auto' ? { optimizer } : { optimizer, timeBudgetMs: BUDGET_MS };
 }
 
-/** The median of repeated runs (at least 3, until 100 ms or 200 runs), after a warm-up pass. */
+/** The median of repeated runs (until 100 ms or 200 runs), after a warm-up pass. */
 function runOurs(c: Case, optimizer: string): Ours {
     const options = optionsFor(optimizer);
     let report = contractionPath(c.term, c.sizes, 'f32', options);
     const times: number[] = [];
     let spent = 0;
-    while (times.length < 3 || (spent < 100 && times.length < 200)) {
+    while (spent < 100 && times.length < 200) {
         const start = performance.now();
         report = contractionPath(c.term, c.sizes, 'f32', options);
         const ms = performance.now() - start;
