@@ -184,3 +184,39 @@ void test('E007: "same" padding with a stride above 1 sets the stride to 1', asy
     );
     assert.equal(fixed, 'pattern P = conv(in=8, kernel=3, stride=1, padding="same")\n');
 });
+
+async function simplify(text: string): Promise<{ fixed: string; title: string }> {
+    const uri = `file:///edits/doc${documentNumber++}.tnet`;
+    await client.open(uri, text);
+    const published = await client.diagnosticsWhere(uri, 1, (params) =>
+        params.diagnostics.some((d) => d.code === 'I201'),
+    );
+    const hint = published.diagnostics.find((d) => d.code === 'I201')!;
+    const offered = await actions(uri, hint);
+    assert.equal(offered.length, 1, JSON.stringify(offered));
+    const fixed = apply(text, offered[0]!.edit!.changes![uri]!);
+    // The rewritten statement still checks.
+    const after = await client.replace(uri, fixed);
+    assert.deepEqual(
+        after.diagnostics.filter((d) => d.severity === 1),
+        [],
+    );
+    return { fixed, title: offered[0]!.title };
+}
+
+const PREAMBLE = 'size N = 2, C = 3, H = 8\ntensor X[N, C, H]\n';
+
+void test('I201: applying a delta simplification drops the pattern and renames its input', async () => {
+    const { fixed, title } = await simplify(
+        `${PREAMBLE}tensor W[4, C, 1]\npattern P = conv(in=H, kernel=1)\nY[n, d, o] = X[n, c, i] * P[i, o, k] * W[d, c, k]\n`,
+    );
+    assert.match(title, /Apply simplification: drop P, rename i to o/);
+    assert.match(fixed, /\nY\[n, d, o\] = X\[n, c, o\] \* W\[d, c, k\]\n$/);
+});
+
+void test('I201: applying a dense simplification reads the input as (output, kernel)', async () => {
+    const { fixed } = await simplify(
+        `${PREAMBLE}tensor W[4, C, 2]\npattern P = conv(in=H, kernel=2, stride=2)\nY[n, d, o] = X[n, c, i] * P[i, o, k] * W[d, c, k]\n`,
+    );
+    assert.match(fixed, /\nY\[n, d, o\] = X\[n, c, \(o, k\)\] \* W\[d, c, k\]\n$/);
+});

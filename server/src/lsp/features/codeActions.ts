@@ -83,14 +83,9 @@ export function fixesFor(state: DocumentState, diagnostic: Diagnostic): CodeActi
             });
         }
         case 'I201': {
-            const edit = data.edit as { range?: Range; newText?: string } | undefined;
-            if (edit?.range === undefined || typeof edit.newText !== 'string') return [];
-            const title = typeof data.title === 'string' ? data.title : 'Apply simplification';
-            return [
-                make(`Apply simplification: ${title}`, [
-                    { range: edit.range, newText: edit.newText },
-                ]),
-            ];
+            const edits = simplificationEdits(state, data);
+            if (edits === undefined) return [];
+            return [make(`Apply simplification: ${simplificationTitle(data)}`, edits, true)];
         }
         default:
             return [];
@@ -196,4 +191,67 @@ function factorAxisAt(
         }
     }
     return undefined;
+}
+
+function simplificationTitle(data: Data): string {
+    const [input, output, kernel] = (data.indices as string[] | undefined) ?? [];
+    if (data.simplification === 'delta')
+        return `drop ${String(data.pattern)}, rename ${input} to ${output}`;
+    return `drop ${String(data.pattern)}, read ${input} as (${output}, ${kernel})`;
+}
+
+/**
+ * The text of a pattern simplification in an index-notation equation of one term: the pattern's
+ * factor goes, and its input index is renamed to the output index (a delta) or becomes the group
+ * `(output, kernel)` (a dense pattern). Undefined where the rewrite has no text in the language
+ * (a down-sampling pattern needs a slice; a built-in call has no factors to edit).
+ */
+function simplificationEdits(state: DocumentState, data: Data): TextEdit[] | undefined {
+    const kind = data.simplification;
+    const indices = data.indices as string[] | undefined;
+    if ((kind !== 'delta' && kind !== 'dense-pattern') || indices?.length !== 3) return undefined;
+    const [input, output, kernel] = indices as [string, string, string];
+    const statement = state.parsed.statements.find(
+        (s) => s.kind === 'equation' && s.name.name === data.equation,
+    );
+    if (statement?.kind !== 'equation' || statement.terms.length !== 1) return undefined;
+    const factors = statement.terms[0]!.factors;
+    const position = factors.findIndex(
+        (factor) =>
+            factor.kind === 'tensor' &&
+            factor.name.name === data.pattern &&
+            factor.axes.map((axis) => (axis.kind === 'index' ? axis.name.name : '')).join() ===
+                indices.join(),
+    );
+    if (position < 0) return undefined;
+    const pattern = factors[position]!;
+    const onLeft = (statement.axes ?? []).some((axis) =>
+        axis.kind === 'index' ? axis.name.name === input : axis.parts.some((p) => p.name === input),
+    );
+    if (onLeft) return undefined;
+
+    // The factor and the ` * ` that joins it to its neighbour.
+    const neighbour = factors[position - 1] ?? factors[position + 1];
+    if (neighbour === undefined) return undefined;
+    const removal: Range =
+        position > 0
+            ? { start: neighbour.range.end, end: pattern.range.end }
+            : { start: pattern.range.start, end: neighbour.range.start };
+    const edits: TextEdit[] = [{ range: removal, newText: '' }];
+    for (const factor of factors) {
+        if (factor === pattern || factor.kind !== 'tensor') continue;
+        for (const axis of factor.axes) {
+            if (axis.kind === 'index' && axis.name.name === input) {
+                const text = kind === 'delta' ? output : `(${output}, ${kernel})`;
+                edits.push({ range: axis.name.range, newText: text });
+            } else if (axis.kind === 'group') {
+                for (const part of axis.parts) {
+                    if (part.name !== input) continue;
+                    const text = kind === 'delta' ? output : `${output}, ${kernel}`;
+                    edits.push({ range: part.range, newText: text });
+                }
+            }
+        }
+    }
+    return edits;
 }
