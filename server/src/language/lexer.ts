@@ -76,7 +76,7 @@ export function lex(text: string): LexResult {
         const code = text.charCodeAt(offset);
         if (code === 10 || code === 13) {
             const end = code === 13 && text.charCodeAt(offset + 1) === 10 ? offset + 2 : offset + 1;
-            if (depth === 0) push('newline', '\n', offset, offset + 1);
+            if (depth === 0) push('newline', '\n', offset, offset);
             offset = end;
             line++;
             lineStart = offset;
