@@ -125,6 +125,8 @@ export interface Progress {
 /** The backend a job runs on; the WebGPU one owns a worker thread until closed. */
 export interface Backend {
     info: BackendInfo;
+    /** Throws PlanTooLargeError when the plan does not fit; called before any input is made. */
+    check(plan: Plan, budgetBytes: number): void;
     run(
         plan: Plan,
         inputs: Record<string, Float>,
@@ -143,6 +145,13 @@ function median(values: number[]): number {
 export function cpuBackend(): Backend {
     return {
         info: { name: 'cpu', timing: 'performance.now', notes: [] },
+        check(plan, budgetBytes) {
+            checkFits(
+                plan,
+                BYTES_PER_ELEMENT[plan.dtype === 'f16' ? 'f32' : plan.dtype],
+                budgetBytes,
+            );
+        },
         async run(plan, inputs, options, cancel) {
             checkFits(
                 plan,
@@ -176,6 +185,10 @@ export async function webgpuBackend(): Promise<Backend> {
             adapter: adapter.description,
             timing: adapter.timestamps ? 'timestamp-query' : 'queue-completion',
             notes: [],
+        },
+        check(plan, budgetBytes) {
+            const { element } = gpu.element(plan);
+            checkFits(plan, BYTES_PER_ELEMENT[element], budgetBytes, adapter.limits);
         },
         async run(plan, inputs, options, cancel) {
             const result = await gpu.run(
@@ -383,6 +396,7 @@ async function evaluate(
         if (cancel?.cancelled === true) throw new CancelledError();
         progress?.(`running ${equation.name}`);
         const plan = planFor(equation.network!);
+        backend.check(plan, options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
         const given = gatherInputs(plan, analysis, options, values, inputs);
         const result = await backend.run(
             plan,
@@ -535,6 +549,7 @@ export async function benchJob(
         for (const equation of dependencyOrder(analysis, target).slice(0, -1)) {
             progress?.(`running ${equation.name} for its result`);
             const plan = planFor(equation.network!);
+            chosen.check(plan, budgetBytes);
             const given = gatherInputs(plan, analysis, options, values, inputs);
             const result = await chosen.run(
                 plan,
@@ -556,7 +571,6 @@ export async function benchJob(
             if (cancel?.cancelled === true) throw new CancelledError();
             progress?.(`benchmarking the ${kind} plan of ${target.name}`);
             const plan = planFor(network, kind);
-            const given = gatherInputs(plan, analysis, options, values, inputs);
             const bytes = plan.steps.reduce((sum, step) => sum + step.bytes, 0);
             const entry: PlanBench = {
                 plan: kind,
@@ -569,6 +583,8 @@ export async function benchJob(
                 steps: [],
             };
             try {
+                chosen.check(plan, budgetBytes);
+                const given = gatherInputs(plan, analysis, options, values, inputs);
                 const result = await chosen.run(
                     plan,
                     given,
