@@ -14,6 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
     DEFAULT_SETTINGS,
     type NotificationSpec,
+    ServerStatusNotification,
     type RequestSpec,
     type TnetSettings,
 } from './protocol';
@@ -102,6 +103,11 @@ export function startServer(connection: Connection): void {
                 return handler(params);
             } catch (error) {
                 log.error(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+                // The status item turns red; the user can open the log from it.
+                void connection.sendNotification(ServerStatusNotification.method, {
+                    state: 'error',
+                    message: `${name} failed (details in the log)`,
+                });
                 return null;
             }
         };
