@@ -125,7 +125,7 @@ function run(problem: Problem, choose: Chooser | undefined, useFlopsScore: boole
         }
         const a = live[bestI]!;
         const b = live[bestJ]!;
-        const pairing = pairUp(problem, a.node, b.node, keep);
+        const pairing = pairUp(problem, a.node, b.node, keep, total);
         for (const id of a.node.ids) count[id]!--;
         for (const id of b.node.ids) count[id]!--;
         for (const id of pairing.result.ids) count[id]!++;

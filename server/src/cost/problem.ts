@@ -166,11 +166,20 @@ export interface Pairing {
 export type Keep = (id: number, carriers: number) => boolean;
 
 /** Contracts `a` with `b`, choosing whether to pre-sum either input's own indices. */
-export function pairUp(problem: Problem, a: Node, b: Node, keep: Keep): Pairing {
+export function pairUp(
+    problem: Problem,
+    a: Node,
+    b: Node,
+    keep: Keep,
+    before: Cost = ZERO_COST,
+): Pairing {
     const direct = contractTwo(problem, a, b, keep);
     const pairing: Pairing = { ...direct, reduceA: false, reduceB: false };
     if (a.reduction === undefined && b.reduction === undefined) return pairing;
     const objective = problem.objective;
+    // Variants compete on the path's cost so far plus theirs: under a maximum, a variant's own
+    // larger value may vanish in the path's and leave fewer FLOPs.
+    let bestTotal = combineCost(objective, before, pairing.cost);
     for (let choice = 1; choice < 4; choice++) {
         const reduceA = (choice & 1) !== 0;
         const reduceB = (choice & 2) !== 0;
@@ -186,7 +195,9 @@ export function pairUp(problem: Problem, a: Node, b: Node, keep: Keep): Pairing 
         let cost = candidate.cost;
         if (reduceA) cost = combineCost(objective, cost, a.reduction!.cost);
         if (reduceB) cost = combineCost(objective, cost, b.reduction!.cost);
-        if (isBetter(cost, pairing.cost)) {
+        const total = combineCost(objective, before, cost);
+        if (isBetter(total, bestTotal)) {
+            bestTotal = total;
             pairing.result = candidate.result;
             pairing.cost = cost;
             pairing.reduceA = reduceA;

@@ -159,6 +159,7 @@ function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchRes
                             e1.node,
                             e2.node,
                             (id) => problem.inOutput[id]! || masks.outside(carriers[id]!, union),
+                            before,
                         );
                         const cost = combineCost(problem.objective, before, pairing.cost);
                         if (cost.primary > limit) continue;
@@ -198,7 +199,7 @@ function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchRes
             .sort((a, b) => a.node.size - b.node.size);
         while (pieces.length > 1) {
             const [a, b] = pieces.splice(0, 2) as [(typeof pieces)[0], (typeof pieces)[0]];
-            const pairing = pairUp(problem, a.node, b.node, (id) => problem.inOutput[id]!);
+            const pairing = pairUp(problem, a.node, b.node, (id) => problem.inOutput[id]!, total);
             total = combineCost(problem.objective, total, pairing.cost);
             const piece = { ssa: path.pair(a.ssa, b.ssa, pairing), node: pairing.result };
             const at = pieces.findIndex((other) => other.node.size > piece.node.size);
@@ -222,11 +223,15 @@ export interface Exhaustive {
  * less than `bound` (a path to beat). When complete, no path costs less than the result (or the
  * bound, when there is no result).
  */
-export function exhaustive(problem: Problem, bound: Cost): Exhaustive {
+export function exhaustive(
+    problem: Problem,
+    bound: Cost,
+    options: { indexLists?: boolean } = {},
+): Exhaustive {
     const n = problem.inputs.length;
     if (n < 2 || n > EXHAUSTIVE_LIMIT) return { complete: n < 2 };
     const result =
-        problem.indexSizes.length <= 31
+        problem.indexSizes.length <= 31 && options.indexLists !== true
             ? exhaustiveByMasks(problem, bound)
             : exhaustiveByLists(problem, bound);
     if (result === OUT_OF_TIME) return { complete: false };
@@ -418,7 +423,7 @@ function exhaustiveByLists(
                 { primary: primary[other]!, flops: flops[other]! },
             );
             if (!isBetter(before, best)) continue;
-            const pairing = pairUp(problem, a, b, keep);
+            const pairing = pairUp(problem, a, b, keep, before);
             const cost = combineCost(objective, before, pairing.cost);
             if (!isBetter(cost, best)) continue;
             best = cost;
