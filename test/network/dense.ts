@@ -7,7 +7,7 @@ export interface DenseTensor {
     data: Float64Array;
 }
 
-/** The dense form of a pattern: `P[i, o, k] = 1` exactly when `i = stride*o + dilation*k - padLeft`. */
+/** A pattern, dense: `P[i, o, k] = 1` exactly when `i = stride*o + dilation*k - padLeft`. */
 export function densePattern(p: PatternSpec): Float64Array {
     const data = new Float64Array(p.input * p.output * p.kernel);
     for (let o = 0; o < p.output; o++) {

@@ -185,19 +185,22 @@ export const costCommand: Command = {
         if (positionals.length !== 1) throw new UsageError('give exactly one FILE');
         const file = positionals[0]!;
         if (!OPTIMIZERS.includes(values.optimizer)) {
+            const valid = OPTIMIZERS.join(', ');
             throw new UsageError(
-                `unknown optimizer '${values.optimizer}'; valid optimizers: ${OPTIMIZERS.join(', ')}`,
+                `unknown optimizer '${values.optimizer}'; valid optimizers: ${valid}`,
             );
         }
         if (!OBJECTIVES.includes(values.objective)) {
+            const valid = OBJECTIVES.join(', ');
             throw new UsageError(
-                `unknown objective '${values.objective}'; valid objectives: ${OBJECTIVES.join(', ')}`,
+                `unknown objective '${values.objective}'; valid objectives: ${valid}`,
             );
         }
         const budget = Number(values['time-budget']);
         if (!Number.isFinite(budget) || budget <= 0) {
+            const given = values['time-budget'];
             throw new UsageError(
-                `--time-budget must be a positive number of milliseconds, not '${values['time-budget']}'`,
+                `--time-budget must be a positive number of milliseconds: '${given}'`,
             );
         }
 

@@ -174,7 +174,7 @@ export interface NetworkCost {
     speedup: number;
 }
 
-/** Every term's path and the totals: FLOPs add up (the sums of terms themselves are not counted). */
+/** Every term's path and the totals: FLOPs add up (adding the terms up is not counted). */
 export function networkCost(network: Network, options: PathOptions = {}): NetworkCost {
     const terms = network.terms.map((term) =>
         contractionPath(term, network.sizes, network.output.dtype, options),

@@ -85,7 +85,7 @@ export function operandDensity(operand: Operand): number {
     return total === 0 ? 1 : countNonZeros(p) / total;
 }
 
-/** Bytes an input occupies (all of it, when sliced): a pattern is index arithmetic, never stored. */
+/** Bytes an input occupies (all of it when sliced); a pattern is index arithmetic, not stored. */
 export function operandBytes(operand: Operand, sizes: Record<string, number>): number {
     if (operand.source.kind === 'pattern') return 0;
     const shape = operand.indices.map(

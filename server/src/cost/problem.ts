@@ -1,6 +1,6 @@
 /**
  * The search problem behind every path optimizer: a term's operands as sets of index ids, the
- * objective to minimise, and the cost of one pairwise contraction exactly as the cost model counts it.
+ * objective to minimise, and the cost of one pairwise contraction as the cost model counts it.
  */
 import { type Term } from '../network/ir';
 import { flopCount, operandDensity } from './model';

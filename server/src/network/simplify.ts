@@ -338,7 +338,7 @@ export function simplify(
 ): { network: Network; applied: Simplification[] } {
     const applied: Simplification[] = [];
     let current = network;
-    // Each rewrite removes a pattern, an index or an index pair, so this ends; the bound is a guard.
+    // Each rewrite removes a pattern, an index or a pair of them, so this ends; the bound guards.
     const limit = 4 * Object.keys(network.sizes).length + 8;
     while (applied.length < limit) {
         const next = findSimplifications(current).find(
