@@ -152,7 +152,8 @@ export function contractionPath(
     const labels = { optimizer: name, objective: objective.name };
     const n = term.operands.length;
     if (n === 0) return replayPath(term, sizes, dtype, [], labels);
-    const deadline = now() + (options.timeBudgetMs ?? optimizer.defaultBudgetMs);
+    // A fifth of the budget is left for what follows the search: replaying the path for its report.
+    const deadline = now() + 0.8 * (options.timeBudgetMs ?? optimizer.defaultBudgetMs);
     const problem = buildProblem(term, sizes, objective, deadline);
     const result = optimizer.search(problem, options);
     return replayPath(term, sizes, dtype, ssaToLinear(result.ssa, n), labels);
