@@ -67,12 +67,12 @@ export const diagnosticsFeature: Feature = {
                     next++;
                 }
                 if (next < missing.length) {
-                    setImmediate(slice);
+                    later(slice);
                 } else {
                     send(now, sortByPosition(known));
                 }
             };
-            setImmediate(slice);
+            later(slice);
         };
         const schedule = (uri: string, version: number, delay: number): void => {
             clearTimeout(timers.get(uri));
@@ -103,6 +103,11 @@ export const diagnosticsFeature: Feature = {
         });
     },
 };
+
+/** Runs after the messages already queued; `setImmediate` does not exist in a web worker. */
+function later(work: () => void): void {
+    setTimeout(work, 0);
+}
 
 function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
     return [...diagnostics].sort(
