@@ -155,3 +155,39 @@ void describe('webgpu: a run from .tnet text, checked against the CPU', () => {
         assert.ok(report.check!.maxAbsError < 1e-4, `error ${report.check!.maxAbsError}`);
     });
 });
+
+void describe('webgpu: errors in words', () => {
+    void it('a kernel that does not compile is named with its line', async () => {
+        const broken = await WebGpuBackend.open({ kernels: { gemm: 'fn main( {' } });
+        try {
+            const plan = buildPlan(
+                einsumNetwork(
+                    'ij,jk->ik',
+                    [
+                        [2, 2],
+                        [2, 2],
+                    ],
+                    { names: ['A', 'B'] },
+                ),
+            );
+            const inputs = { A: new Float32Array(4), B: new Float32Array(4) };
+            await assert.rejects(
+                broken.run(plan, inputs),
+                /the WGSL kernel gemm \(f32\) does not compile: line 1: /,
+            );
+            // The device survives: a plan without a matrix product still runs.
+            const sum = buildPlan(einsumNetwork('ij->i', [[2, 3]], { names: ['A'] }));
+            const result = await broken.run(sum, { A: Float32Array.from([1, 2, 3, 4, 5, 6]) });
+            assert.deepEqual(Array.from(result.output), [6, 15]);
+        } finally {
+            await broken.close();
+        }
+    });
+
+    void it('a closed backend says so', async () => {
+        const closing = await WebGpuBackend.open();
+        await closing.close();
+        const plan = buildPlan(einsumNetwork('i->i', [[2]], { names: ['A'] }));
+        await assert.rejects(closing.run(plan, { A: new Float32Array(2) }), /closed/);
+    });
+});

@@ -28,6 +28,8 @@ export interface WebGpuOptions {
     flags?: string[];
     /** Ask for a compatibility-mode adapter (needed with Dawn's OpenGL backend). */
     compatibility?: boolean;
+    /** WGSL sources that replace the shipped kernels of the same name (tests use broken ones). */
+    kernels?: Record<string, string>;
 }
 
 export interface GpuRunOptions {
@@ -176,7 +178,7 @@ export class WebGpuBackend {
                         .split(/\s+/)
                         .filter((flag) => flag !== ''),
                 ],
-                kernels: loadKernels(where.kernels),
+                kernels: { ...loadKernels(where.kernels), ...options.kernels },
                 compatibility: options.compatibility ?? false,
             })) as AdapterReport;
         } catch (error) {

@@ -145,18 +145,26 @@ async function pipeline(
     if (cached !== undefined) return cached;
     const template = current.kernels[kernel];
     if (template === undefined) throw new Error(`internal: no WGSL kernel named ${kernel}`);
-    const code =
-        (element === 'f16' ? 'enable f16;\n' : '') +
-        header +
-        template.replaceAll('ELEMENT', element);
+    const prefix = (element === 'f16' ? 'enable f16;\n' : '') + header;
+    const code = prefix + template.replaceAll('ELEMENT', element);
+    // Compilation errors are captured here, so that they neither escape as uncaptured errors nor
+    // spoil later work on the device.
+    current.device.pushErrorScope('validation');
     const module = current.device.createShaderModule({ code, label: key });
     const info = await module.getCompilationInfo();
+    const scopeError = await current.device.popErrorScope();
     const errors = info.messages.filter((message) => message.type === 'error');
+    const prefixLines = prefix.split('\n').length - 1;
     if (errors.length > 0) {
         throw new Error(
             `the WGSL kernel ${kernel} (${element}) does not compile: ` +
-                errors.map((message) => `line ${message.lineNum}: ${message.message}`).join('; '),
+                errors
+                    .map((message) => `line ${message.lineNum - prefixLines}: ${message.message}`)
+                    .join('; '),
         );
+    }
+    if (scopeError !== null) {
+        throw new Error(`WebGPU validation error while compiling ${kernel}: ${scopeError.message}`);
     }
     const created = await scoped(`creating the ${kernel} pipeline (${element})`, () =>
         current.device.createComputePipeline({
