@@ -129,7 +129,8 @@ export function naiveCost(
 
 interface Live {
     name: string;
-    indices: string[];
+    /** Distinct index ids, in first-seen order. */
+    ids: number[];
     density: number;
     /** Bytes counted against peak memory while it lives (0 for inputs, counted apart). */
     bytes: number;
@@ -173,21 +174,34 @@ export function replayPath(
 ): PathReport {
     validatePath(path, term.operands.length);
     const elementBytes = BYTES_PER_ELEMENT[dtype];
-    const output = unique(term.output);
+    const idOf = new Map<string, number>();
+    const names: string[] = [];
+    const ids = (indices: readonly string[]): number[] => {
+        const result: number[] = [];
+        for (const index of indices) {
+            let id = idOf.get(index);
+            if (id === undefined) {
+                id = names.length;
+                idOf.set(index, id);
+                names.push(index);
+            }
+            if (!result.includes(id)) result.push(id);
+        }
+        return result;
+    };
     const current: Live[] = term.operands.map((operand) => ({
         name: operand.name,
-        indices: unique(operand.indices),
+        ids: ids(operand.indices),
         density: operandDensity(operand),
         bytes: 0,
     }));
+    const output = ids(term.output);
+    const sizeOf = names.map((index) => sizes[index] ?? 0);
     const inputBytes = term.operands.reduce((sum, op) => sum + operandBytes(op, sizes), 0);
     // How many current operands carry each index, the output counting as one.
-    const carriers = new Map<string, number>();
-    const count = (index: string, change: number): void => {
-        carriers.set(index, (carriers.get(index) ?? 0) + change);
-    };
-    for (const index of output) count(index, 1);
-    for (const live of current) for (const index of live.indices) count(index, 1);
+    const carriers = new Int32Array(names.length);
+    for (const id of output) carriers[id]!++;
+    for (const live of current) for (const id of live.ids) carriers[id]!++;
     let aliveBytes = 0;
     let peak = inputBytes;
     const steps: ContractionStep[] = [];
@@ -196,36 +210,42 @@ export function replayPath(
         const last = number === path.length - 1;
         const order = [...positions].sort((a, b) => b - a);
         const taken = order.map((position) => current.splice(position, 1)[0]!);
-        const inStep = [...positions].map((p) => taken[order.indexOf(p)]!);
-        const union: string[] = [];
-        for (const live of inStep) for (const index of live.indices) union.push(index);
-        const involved = unique(union);
-        for (const live of taken) for (const index of live.indices) count(index, -1);
-        const kept = involved.filter((index) => carriers.get(index)! > 0);
-        const summed = involved.filter((index) => carriers.get(index)! <= 0);
-        const indices = last ? term.output.filter((index) => kept.includes(index)) : kept;
-        const shape = indices.map((index) => sizes[index] ?? 0);
-        const elements = elementCount(shape);
-        const flops = flopCount(loopSize(involved, sizes), inStep.length, summed.length > 0);
-        const density = inStep.reduce((product, live) => product * live.density, 1);
-        const bytes = elements * elementBytes;
-        for (const index of indices) count(index, 1);
+        const inStep = positions.map((p) => taken[order.indexOf(p)]!);
+        const involved: number[] = [];
+        let loop = 1;
+        for (const live of inStep) {
+            for (const id of live.ids) {
+                if (involved.includes(id)) continue;
+                involved.push(id);
+                loop *= sizeOf[id]!;
+            }
+        }
+        for (const live of taken) for (const id of live.ids) carriers[id]!--;
+        const kept = involved.filter((id) => carriers[id]! > 0);
+        const summed = involved.filter((id) => carriers[id]! <= 0);
+        const result = last ? output.filter((id) => kept.includes(id)) : kept;
+        for (const id of result) carriers[id]!++;
+        const shape = result.map((id) => sizeOf[id]!);
+        const bytes = elementCount(shape) * elementBytes;
+        const flops = flopCount(loop, inStep.length, summed.length > 0);
+        let density = 1;
+        for (const live of inStep) density *= live.density;
 
         peak = Math.max(peak, inputBytes + aliveBytes + bytes);
         for (const live of taken) aliveBytes -= live.bytes;
         aliveBytes += bytes;
         current.push({
             name: `#${number + 1}`,
-            indices,
+            ids: result,
             density: summed.length > 0 ? 1 : density,
             bytes,
         });
         steps.push({
             operands: [...positions],
             operandNames: inStep.map((live) => live.name),
-            operandIndices: inStep.map((live) => live.indices),
-            indices,
-            summed,
+            operandIndices: inStep.map((live) => live.ids.map((id) => names[id]!)),
+            indices: result.map((id) => names[id]!),
+            summed: summed.map((id) => names[id]!),
             shape,
             flops,
             structuredFlops: flops * density,
