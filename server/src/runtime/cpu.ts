@@ -173,26 +173,54 @@ function gather(step: GatherStep, src: Float, dst: Float): void {
 }
 
 const K_BLOCK = 128;
+const N_BLOCK = 512;
 
+/**
+ * Blocked i-k-j loops: a block of k and of n at a time keeps a block of B in cache, and four rows
+ * of C are updated together so that each loaded element of B serves four multiply-adds.
+ */
 function gemm(step: GemmStep, a: Float, b: Float, c: Float): void {
     const { batch, m, n, k } = step;
     const [sab, sam, sak] = step.aStrides;
     const [sbb, sbk, sbn] = step.bStrides;
     c.fill(0);
     for (let bb = 0; bb < batch; bb++) {
-        for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
-            const k1 = Math.min(k, k0 + K_BLOCK);
-            for (let i = 0; i < m; i++) {
-                const row = (bb * m + i) * n;
-                const aRow = bb * sab + i * sam;
-                for (let kk = k0; kk < k1; kk++) {
-                    const value = a[aRow + kk * sak]!;
-                    if (value === 0) continue;
-                    const bRow = bb * sbb + kk * sbk;
-                    if (sbn === 1) {
-                        for (let j = 0; j < n; j++) c[row + j]! += value * b[bRow + j]!;
-                    } else {
-                        for (let j = 0; j < n; j++) c[row + j]! += value * b[bRow + j * sbn]!;
+        for (let j0 = 0; j0 < n; j0 += N_BLOCK) {
+            const j1 = Math.min(n, j0 + N_BLOCK);
+            for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+                const k1 = Math.min(k, k0 + K_BLOCK);
+                let i = 0;
+                if (sbn === 1) {
+                    for (; i + 4 <= m; i += 4) {
+                        const r0 = (bb * m + i) * n;
+                        const r1 = r0 + n;
+                        const r2 = r1 + n;
+                        const r3 = r2 + n;
+                        const a0 = bb * sab + i * sam;
+                        for (let kk = k0; kk < k1; kk++) {
+                            const v0 = a[a0 + kk * sak]!;
+                            const v1 = a[a0 + sam + kk * sak]!;
+                            const v2 = a[a0 + 2 * sam + kk * sak]!;
+                            const v3 = a[a0 + 3 * sam + kk * sak]!;
+                            const bRow = bb * sbb + kk * sbk;
+                            for (let j = j0; j < j1; j++) {
+                                const value = b[bRow + j]!;
+                                c[r0 + j]! += v0 * value;
+                                c[r1 + j]! += v1 * value;
+                                c[r2 + j]! += v2 * value;
+                                c[r3 + j]! += v3 * value;
+                            }
+                        }
+                    }
+                }
+                for (; i < m; i++) {
+                    const row = (bb * m + i) * n;
+                    const aRow = bb * sab + i * sam;
+                    for (let kk = k0; kk < k1; kk++) {
+                        const value = a[aRow + kk * sak]!;
+                        if (value === 0) continue;
+                        const bRow = bb * sbb + kk * sbk;
+                        for (let j = j0; j < j1; j++) c[row + j]! += value * b[bRow + j * sbn]!;
                     }
                 }
             }
