@@ -5,7 +5,8 @@
  */
 import { budgetDiagnostics, simplificationHints } from '../cost/diagnose';
 import type { Analysis, Diagnostic, EquationInfo } from '../language/model';
-import type { Network, Position, Range } from '../network/ir';
+import type { Position, Range } from '../network/ir';
+import { networkFingerprint } from './cost';
 import type { TnetSettings } from './protocol';
 
 interface Entry {
@@ -32,7 +33,7 @@ export class CostDiagnostics {
             start.line === end.line
                 ? lines[start.line]!
                 : lines.slice(start.line, end.line + 1).join('\n');
-        return `${text}\u0000${fingerprint(equation.network!)}`;
+        return `${text}\u0000${networkFingerprint(equation.network!)}`;
     }
 
     /** The cached diagnostics of the equation, moved to where it stands now; undefined if none. */
@@ -57,27 +58,6 @@ export class CostDiagnostics {
         });
         return diagnostics;
     }
-}
-
-/** What the cost diagnostics of a network depend on, ranges aside; cheaper than its JSON. */
-function fingerprint(network: Network): string {
-    const parts: string[] = [network.output.dtype, network.output.indices.join(',')];
-    for (const [index, size] of Object.entries(network.sizes)) parts.push(`${index}=${size}`);
-    for (const term of network.terms) {
-        parts.push(`|${term.scale}:${term.output.join(',')}`);
-        for (const operand of term.operands) {
-            const source = operand.source;
-            const p = source.kind === 'pattern' ? source.pattern : undefined;
-            parts.push(
-                `${operand.name}[${operand.axes.map((axis) => axis.join('.')).join(',')}]${operand.dtype}` +
-                    (p === undefined
-                        ? ''
-                        : `{${p.input},${p.output},${p.kernel},${p.stride},${p.dilation},${p.padLeft},${p.padRight}}`) +
-                    (operand.slices === undefined ? '' : JSON.stringify(operand.slices)),
-            );
-        }
-    }
-    return parts.join(' ');
 }
 
 function movedPosition(position: Position, from: Position, to: Position): Position {

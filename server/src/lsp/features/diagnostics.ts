@@ -2,8 +2,9 @@
  * Diagnostics as the user types. A short debounce per document folds a burst of keystrokes into
  * one analysis; the language core's diagnostics go out at once, with the cost model's (W103,
  * I201) of the statements that did not change; the changed ones are computed in slices between
- * other requests and published when all are known. A version check at every step means that the
- * work for an older text stops, and never replaces the diagnostics of a newer one.
+ * other requests and published when all are known, and then the cost reports are warmed. A
+ * version check at every slice means that the work for an older text stops, and never replaces
+ * the diagnostics of a newer one.
  */
 import type { Diagnostic } from '../../language/model';
 import { toLspDiagnostic } from '../convert';
@@ -15,7 +16,7 @@ import type { Feature, ServerContext } from '../server';
 const DEBOUNCE_MS = 15;
 
 /** How long one slice of cost diagnostics may run before other messages get their turn. */
-const SLICE_MS = 8;
+const SLICE_MS = 4;
 
 export const diagnosticsFeature: Feature = {
     name: 'diagnostics',
@@ -51,26 +52,34 @@ export const diagnosticsFeature: Feature = {
                 return cached === undefined;
             });
             send(state, known);
-            if (missing.length === 0) return;
 
+            // Then, in slices between other messages: the cost diagnostics of the statements the
+            // cache did not know, published once all are known; then the cost reports that hovers
+            // and lenses show, so that those answer at once.
+            const equations = state.analysis.equations;
             let next = 0;
+            let warmed = 0;
             const slice = (): void => {
                 const now = current(uri, version);
                 if (now === undefined) return;
                 const until = performance.now() + SLICE_MS;
-                while (next < missing.length && performance.now() < until) {
-                    try {
+                try {
+                    while (next < missing.length && performance.now() < until) {
                         known.push(...costs.compute(missing[next]!, now.lines));
-                    } catch (error) {
-                        context.log.error(`cost diagnostics failed: ${String(error)}`);
+                        next++;
+                        if (next === missing.length) send(now, sortByPosition(known));
                     }
-                    next++;
+                    while (next >= missing.length && warmed < equations.length) {
+                        if (performance.now() >= until) break;
+                        now.cost(equations[warmed]!);
+                        warmed++;
+                    }
+                } catch (error) {
+                    context.log.error(`cost diagnostics failed: ${String(error)}`);
+                    next = missing.length;
+                    warmed = equations.length;
                 }
-                if (next < missing.length) {
-                    later(slice);
-                } else {
-                    send(now, sortByPosition(known));
-                }
+                if (next < missing.length || warmed < equations.length) later(slice);
             };
             later(slice);
         };
