@@ -191,3 +191,53 @@ void describe('webgpu: errors in words', () => {
         await assert.rejects(closing.run(plan, { A: new Float32Array(2) }), /closed/);
     });
 });
+
+void describe('webgpu: the brief examples from .tnet text, checked against the CPU in f64', () => {
+    const examples: [string, string, string][] = [
+        [
+            'unfold',
+            'size N = 2, C = 3\ntensor X[N, C, 50, 40]\nU = unfold(X, kernel=(3, 2), stride=2, padding=1, dilation=2)\n',
+            'U',
+        ],
+        ['kfc', 'size N = 2, C = 3\ntensor X[N, C, 50, 40]\nF = kfc(X, kernel=(5, 3))\n', 'F'],
+        [
+            'kfac_reduce with groups',
+            'tensor X[2, 4, 20]\nR = kfac_reduce(X, kernel=5, stride=3, groups=2)\n',
+            'R',
+        ],
+        [
+            'both VJPs',
+            'size N = 4, C = 8, D = 16, H = 20\ntensor X[N, C, H]\ntensor W[D, C, 5]\n' +
+                'pattern P = conv(in=H, kernel=5, padding="same")\n' +
+                'Y[n, d, o] = X[n, c, i] * P[i, o, k] * W[d, c, k]\ntensor V[N, D, H]\n' +
+                'GX = vjp(Y, X, V)\nGW = vjp(Y, W, V)\nS[d] = GW[d, c, k] + GX[n, c, i]\n',
+            'S',
+        ],
+        [
+            'conv_transpose',
+            'tensor X[5, 2, 9]\ntensor W[2, 3, 3]\n' +
+                'Y = conv_transpose(X, W, stride=2, padding=1, output_padding=1, dilation=2)\n',
+            'Y',
+        ],
+        [
+            'a 3d convolution with groups',
+            'tensor X[1, 6, 9, 8, 7]\ntensor W[6, 2, 3, 2, 3]\n' +
+                'Y = conv(X, W, stride=(2, 3, 2), padding=(1, 0, 2), dilation=(2, 1, 1), groups=3)\n',
+            'Y',
+        ],
+    ];
+    for (const [name, text, statement] of examples) {
+        void it(name, async () => {
+            const directory = mkdtempSync(join(tmpdir(), 'tnet-webgpu-'));
+            const file = join(directory, 'example.tnet');
+            writeFileSync(file, text);
+            const report = await runJob({ file, statement, backend: 'webgpu', check: true });
+            const scale = Math.max(1, Math.abs(report.summary.max), Math.abs(report.summary.min));
+            assert.equal(report.backend.name, 'webgpu');
+            assert.ok(
+                report.check!.maxAbsError < 1e-4 * scale,
+                `error ${report.check!.maxAbsError}`,
+            );
+        });
+    }
+});
