@@ -103,7 +103,7 @@ function optionsFor(optimizer: string) {
     return optimizer === 'auto' ? { optimizer } : { optimizer, timeBudgetMs: BUDGET_MS };
 }
 
-/** The median of repeated runs (until 100 ms or 200 runs), after a warm-up pass. */
+/** The median of repeated runs (until 100 ms or 200 runs), after a warm-up pass, as for numpy. */
 function runOurs(c: Case, optimizer: string): Ours {
     const options = optionsFor(optimizer);
     let report = contractionPath(c.term, c.sizes, 'f32', options);

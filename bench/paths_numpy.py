@@ -82,12 +82,23 @@ def main():
                 path, steps, results = run(spec, operands, name)
                 seconds = time.perf_counter() - start
                 signal.setitimer(signal.ITIMER_REAL, 0)
-                answer['numpy'][name] = {'path': path, 'steps': steps, 'sizes': results,
-                                         'seconds': seconds}
             except OutOfTime:
                 answer['numpy'][name] = {'timedOut': True, 'seconds': limit}
+                continue
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+            # The search alone, repeated like ours: the median of runs until 100 ms or 200 runs.
+            times = []
+            spent = 0.0
+            while spent < 0.1 and len(times) < 200:
+                begin = time.perf_counter()
+                np.einsum_path(spec, *operands, optimize=name)
+                times.append(time.perf_counter() - begin)
+                spent += times[-1]
+            if spent >= 0.1 and len(times) == 1:
+                times = [seconds]
+            answer['numpy'][name] = {'path': path, 'steps': steps, 'sizes': results,
+                                     'seconds': sorted(times)[len(times) // 2]}
         answers.append(answer)
     json.dump({'numpy': np.__version__, 'answers': answers}, sys.stdout)
 
