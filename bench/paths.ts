@@ -141,6 +141,7 @@ function main(): void {
     warmUp(cases);
     const ours = cases.map((c) => Object.fromEntries(OPTIMIZERS.map((o) => [o, runOurs(c, o)])));
     const request = {
+        timing: true,
         cases: cases.map((c, k) => ({
             ...asEinsum(c),
             paths: Object.fromEntries(OPTIMIZERS.map((o) => [o, ours[k]![o]!.path])),

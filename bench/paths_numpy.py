@@ -90,12 +90,12 @@ def main():
             # The search alone, repeated like ours: the median of runs until 100 ms or 200 runs.
             times = []
             spent = 0.0
-            while spent < 0.1 and len(times) < 200:
+            while request.get('timing', False) and spent < 0.1 and len(times) < 200:
                 begin = time.perf_counter()
                 np.einsum_path(spec, *operands, optimize=name)
                 times.append(time.perf_counter() - begin)
                 spent += times[-1]
-            if spent >= 0.1 and len(times) == 1:
+            if len(times) <= 1:
                 times = [seconds]
             answer['numpy'][name] = {'path': path, 'steps': steps, 'sizes': results,
                                      'seconds': sorted(times)[len(times) // 2]}
