@@ -126,6 +126,42 @@ Y[i, k] = A[i, j] * B[j, k] + C[i, k]
     });
 });
 
+void describe('tnet check with the cost diagnostics', () => {
+    const dense = file(
+        'dense.tnet',
+        `tensor X[8, 3, 32]
+tensor W[16, 3, 2]
+Z = conv(X, W, stride=2)
+`,
+    );
+
+    void it('hints I201 and warns W103 over --memory-budget, in JSON', async () => {
+        const { code, stdout } = await tnet('check', dense, '--json', '--memory-budget', '1KiB');
+        assert.equal(code, 0);
+        const [report] = (
+            JSON.parse(stdout) as { files: { diagnostics: { code: string; severity: string }[] }[] }
+        ).files;
+        assert.deepEqual(
+            report!.diagnostics.map((d) => [d.code, d.severity]),
+            [
+                ['I201', 'hint'],
+                ['W103', 'warning'],
+            ],
+        );
+    });
+
+    void it('is quiet about memory under the default budget', async () => {
+        const { stdout } = await tnet('check', dense, '--json');
+        assert.doesNotMatch(stdout, /W103/);
+    });
+
+    void it('rejects a budget that is not a size', async () => {
+        const { code, stderr } = await tnet('check', dense, '--memory-budget', 'plenty');
+        assert.equal(code, 2);
+        assert.match(stderr, /--memory-budget: 'plenty' is not a size/);
+    });
+});
+
 void describe('tnet cost report and errors', () => {
     void it('prints a report in the manner of opt_einsum', async () => {
         const { code, stdout } = await tnet('cost', CHAIN);
