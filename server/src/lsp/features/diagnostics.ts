@@ -16,7 +16,7 @@ import type { Feature, ServerContext } from '../server';
 const DEBOUNCE_MS = 15;
 
 /** How long one slice of cost diagnostics may run before other messages get their turn. */
-const SLICE_MS = 4;
+const SLICE_MS = 3;
 
 export const diagnosticsFeature: Feature = {
     name: 'diagnostics',
