@@ -61,7 +61,8 @@ export async function runCpu(
     const steps: StepTiming[] = [];
     const started = performance.now();
     for (const step of plan.steps) {
-        // Yielding between steps lets a cancellation request be seen.
+        // Yielding between steps lets a cancellation request be seen. FIXME: a step in flight runs
+        // to its end (the runner ends the process when a cancelled step takes too long).
         await new Promise<void>((resolve) => setTimeout(resolve, 0));
         if (cancel?.cancelled === true) throw new CancelledError();
         const before = performance.now();

@@ -109,7 +109,10 @@ export interface Plan {
     inputs: PlanInput[];
     output: { buffer: number; shape: number[] };
     flops: number;
-    /** Bytes of every buffer together: the plan allocates each once and frees none early. */
+    /**
+     * Bytes of every buffer together. FIXME: the plan allocates each buffer once and frees none
+     * early (no liveness analysis), so this is above the true peak of a long plan.
+     */
     memoryBytes: number;
     largestBufferBytes: number;
 }
@@ -468,7 +471,12 @@ class Planner {
         return indices;
     }
 
-    /** Contracts two intermediates, keeping the indices in `needed` (used later or in the output). */
+    /**
+     * Contracts two intermediates, keeping the indices in `needed` (used later or in the output).
+     * FIXME: a pattern that meets a weight is applied by a gather into a temporary (an explicit
+     * unfold) before the matrix product; an implicit-GEMM kernel that does the index arithmetic
+     * while loading its tiles would save that temporary and its memory traffic.
+     */
     private contract(a: Value, b: Value, needed: Set<string>): Value {
         const patterns = [...a.patterns, ...b.patterns];
         if (a.dense === undefined && b.dense === undefined) return { patterns };
