@@ -212,6 +212,10 @@ function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchRes
 /** Beyond this many operands, 3^n splits cannot be searched in any budget worth waiting for. */
 export const EXHAUSTIVE_LIMIT = 20;
 
+// FIXME: each subset keeps one best tree, which is exact for summed objectives and for the largest
+// intermediate of `size`, but not for the FLOPs that break `size`'s ties (a tree with a larger
+// maximum and fewer FLOPs may be dropped though the whole path's maximum hides the difference).
+
 /** What an exhaustive search found: the optimal path if it beats the bound; whether it finished. */
 export interface Exhaustive {
     result?: SearchResult;

@@ -73,6 +73,8 @@ function patternRewrite(
 
     // The input index must belong to this pattern alone among patterns, be read whole, and live
     // in this term only (another term would need the same split with other meanings of o and k).
+    // FIXME: so a product-rule network whose terms share the input index (a VJP through two uses
+    // of one convolution) keeps its patterns; splitting every term alike would need fresh names.
     for (const [t, other] of network.terms.entries()) {
         for (const [q, candidate] of other.operands.entries()) {
             if (t === termIndex && q === position) continue;
