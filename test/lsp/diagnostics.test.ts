@@ -144,3 +144,29 @@ void test('the cost model adds W103 and I201, and keeps them for statements an e
         assert.equal(await server.stop(), 0);
     }
 });
+
+void test('a changed memory budget setting re-checks open files for W103', async () => {
+    const uri = 'file:///diag/budget.tnet';
+    const text = 'tensor A[64, 64]\nM[i, k] = A[i, j] * A[j, l] * A[l, m] * A[m, k]\n';
+    const opened = await client.open(uri, text);
+    assert.ok(!opened.diagnostics.some((d) => d.code === 'W103'));
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { tnet: { memoryBudgetBytes: 1024 } },
+    });
+    const warned = await client.diagnosticsWhere(uri, 1, (params) =>
+        params.diagnostics.some((d) => d.code === 'W103'),
+    );
+    const warning = warned.diagnostics.find((d) => d.code === 'W103')!;
+    assert.match(String(warning.message), /over the memory budget of 1\.0 KiB/);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { tnet: {} },
+    });
+    await client.diagnosticsWhere(
+        uri,
+        1,
+        (params) =>
+            params !== warned &&
+            !params.diagnostics.some((d) => d.code === 'W103') &&
+            client.published.indexOf(params) > client.published.indexOf(warned),
+    );
+});
