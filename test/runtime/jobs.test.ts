@@ -241,3 +241,35 @@ void describe('runs from .tnet text (cpu)', () => {
         );
     });
 });
+
+void describe('grouped axes on the right side (cpu)', () => {
+    void it('reads a grouped operand axis as its parts, row-major', async () => {
+        const path = file(
+            'grouped.tnet',
+            'tensor A[6, 4] : f64\ntensor b[2] : f64\ntensor d[3] : f64\nB[c, i, j] = A[(c, i), j] * b[c] * d[i]\n',
+        );
+        const a = Float64Array.from({ length: 24 }, (_, at) => at + 1);
+        const b = Float64Array.from([2, -1]);
+        const d = Float64Array.from([1, 10, 100]);
+        const inputs: Record<string, string> = {};
+        for (const [name, data, shape] of [
+            ['A', a, [6, 4]],
+            ['b', b, [2]],
+            ['d', d, [3]],
+        ] as const) {
+            inputs[name] = join(directory, `grouped-${name}.npy`);
+            writeFileSync(inputs[name]!, serializeNpy({ dtype: 'f64', shape: [...shape], data }));
+        }
+        const out = join(directory, 'grouped-B.npy');
+        await runJob({ file: path, backend: 'cpu', inputs, save: { B: out } });
+        const result = parseNpy(readFileSync(out));
+        assert.deepEqual(result.shape, [2, 3, 4]);
+        const expected: number[] = [];
+        for (let c = 0; c < 2; c++) {
+            for (let i = 0; i < 3; i++) {
+                for (let j = 0; j < 4; j++) expected.push(a[(c * 3 + i) * 4 + j]! * b[c]! * d[i]!);
+            }
+        }
+        assert.deepEqual(Array.from(result.data), expected);
+    });
+});
