@@ -171,7 +171,7 @@ class Parser {
         const name = this.identifier('a name');
         let axes: Axis[] | undefined;
         if (this.isPunct('[')) axes = this.axisList();
-        this.expectPunct('=', axes === undefined ? "'[' or '='" : "'='");
+        this.expectPunct('=', axes === undefined ? '`[` or `=`' : '`=`');
         if (this.peek().kind === 'name' && this.isPunct('(', 1)) {
             const call = this.call();
             this.endOfStatement();
@@ -209,13 +209,13 @@ class Parser {
 
     private tensorStatement(keyword: Token): Statement {
         const name = this.identifier('a tensor name');
-        this.expectPunct('[', "'[' and the tensor's shape");
+        this.expectPunct('[', "`[` and the tensor's shape");
         const dims: Expression[] = [];
         if (!this.isPunct(']')) {
             do dims.push(this.expression());
             while (this.isPunct(',') && this.next() && !this.isPunct(']'));
         }
-        const close = this.expectPunct(']', "',' or ']'");
+        const close = this.expectPunct(']', '`,` or `]`');
         let end = close.range;
         let dtype: Identifier | undefined;
         if (this.isPunct(':')) {
@@ -258,7 +258,7 @@ class Parser {
             if (!this.isPunct(',')) break;
             this.index++;
         }
-        const close = this.expectPunct(')', "',' or ')'");
+        const close = this.expectPunct(')', '`,` or `)`');
         return { callee, args, range: span(callee.range, close.range) };
     }
 
@@ -269,7 +269,7 @@ class Parser {
             do axes.push(this.axis());
             while (this.isPunct(',') && this.next() && !this.isPunct(']'));
         }
-        this.expectPunct(']', "',' or ']'");
+        this.expectPunct(']', '`,` or `]`');
         return axes;
     }
 
@@ -279,7 +279,7 @@ class Parser {
             const parts: Identifier[] = [];
             do parts.push(this.identifier('an index name'));
             while (this.isPunct(',') && this.next());
-            const close = this.expectPunct(')', "',' or ')'");
+            const close = this.expectPunct(')', '`,` or `)`');
             return { kind: 'group', parts, range: span(open.range, close.range) };
         }
         const name = this.identifier("an index name or a grouped axis '(a, b)'");
@@ -328,7 +328,7 @@ class Parser {
             const expression = this.primary();
             return { kind: 'scale', expression, divide, range: expression.range };
         }
-        this.fail("a tensor such as 'X[i, j]', a number, a size or '('");
+        this.fail("a tensor such as 'X[i, j]', a number, a size or `(`");
     }
 
     private numberExpression(token: Token): Expression {
@@ -406,7 +406,7 @@ class Parser {
         }
         if (token.kind === 'name') {
             this.index++;
-            if (this.isPunct('[')) this.fail("an operator or ','; indices are not allowed here");
+            if (this.isPunct('[')) this.fail('an operator or `,`; indices are not allowed here');
             return { kind: 'name', name: token.text, range: token.range };
         }
         if (this.isPunct('(')) {
@@ -421,7 +421,7 @@ class Parser {
                 this.index++;
                 trailingComma = true;
             }
-            const close = this.expectPunct(')', "',' or ')'");
+            const close = this.expectPunct(')', '`,` or `)`');
             this.nesting--;
             const range = span(open.range, close.range);
             if (items.length === 0) throw new StatementError('empty parentheses', range);
