@@ -32,7 +32,7 @@ interface Candidate {
 }
 
 /** Above this many operands, greedy itself watches the deadline. */
-const HURRY_ABOVE = 32;
+const HURRY_ABOVE = 64;
 
 /** Chooses among candidates sorted best first; plain greedy takes the first. */
 type Chooser = (candidates: Candidate[]) => Candidate;

@@ -146,7 +146,7 @@ function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchRes
                 for (const s1 of levels[k]!) {
                     const e1 = best.get(s1)!;
                     for (const s2 of levels[m - k]!) {
-                        if (++ticks % 256 === 0 && now() > problem.deadline) throw new OutOfTime();
+                        if (++ticks % 64 === 0 && now() > problem.deadline) throw new OutOfTime();
                         if (2 * k === m && !masks.less(s1, s2)) continue;
                         if (!masks.disjoint(s1, s2)) continue;
                         const e2 = best.get(s2)!;
@@ -303,7 +303,7 @@ function exhaustiveByMasks(
         let bestFlops = bound.flops;
         let found = false;
         for (let sub = (set - 1) & set; sub > 0; sub = (sub - 1) & set) {
-            if (++ticks % 1024 === 0 && now() > problem.deadline) return OUT_OF_TIME;
+            if (++ticks % 128 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             if ((sub & low) === 0) continue;
             const other = set ^ sub;
             if (primary[sub] === Infinity || primary[other] === Infinity) continue;
@@ -415,7 +415,7 @@ function exhaustiveByLists(
         let best = bound;
         let found = false;
         for (let sub = (set - 1) & set; sub > 0; sub = (sub - 1) & set) {
-            if (++ticks % 1024 === 0 && now() > problem.deadline) return OUT_OF_TIME;
+            if (++ticks % 128 === 0 && now() > problem.deadline) return OUT_OF_TIME;
             if ((sub & low) === 0) continue;
             const other = set ^ sub;
             const a = nodes[sub];
