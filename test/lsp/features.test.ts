@@ -77,6 +77,19 @@ void test('hover on a defined name shows its shape and the cost report', async (
     });
 });
 
+void test('hover on a defined name says how it was defined', async () => {
+    const y = hoverText(
+        await client.request<Hover>('textDocument/hover', at(URI, { line: 7, character: 0 })),
+    );
+    assert.match(y, /Defined in index notation\./);
+    const z = hoverText(
+        await client.request<Hover>('textDocument/hover', at(URI, { line: 9, character: 0 })),
+    );
+    assert.match(z, /tensor Z\[8, 16, 16, 16\] : f32/);
+    assert.match(z, /Defined by `conv`\./);
+    assert.match(z, /naive FLOPs/);
+});
+
 void test('hover on a size shows its value and how it was derived', async () => {
     const text = hoverText(
         await client.request<Hover>('textDocument/hover', at(URI, { line: 2, character: 5 })),

@@ -162,14 +162,19 @@ function equationHover(
     symbol: SymbolInfo,
     equation: EquationInfo | undefined,
 ): string {
-    const head = tensorHover(
-        symbol,
-        equation?.form === undefined ? 'tensor' : `${equation.form} →`,
-    );
+    const head = tensorHover(symbol, 'tensor');
     if (equation === undefined) return head;
+    const terms = equation.network?.terms.length ?? 0;
+    const how = [
+        equation.form === undefined
+            ? 'Defined in index notation'
+            : `Defined by \`${equation.form}\``,
+        terms > 1 ? `, ${terms} terms` : '',
+        '.',
+    ].join('');
     const cost = state.cost(equation);
-    if (cost === undefined) return head;
-    return [head, costReport(cost)].join('\n\n');
+    if (cost === undefined) return [head, how].join('\n\n');
+    return [head, how, costReport(cost)].join('\n\n');
 }
 
 /** The cost report as markdown: a table of totals, then the path as steps. */
