@@ -45,7 +45,6 @@ export const inlayHintsFeature: Feature = {
                             label: `: ${shapeText(symbol.shape)}`,
                             kind: InlayHintKind.Type,
                             paddingLeft: false,
-                            paddingRight: true,
                         });
                     } else if (symbol.kind === 'pattern' && symbol.pattern !== undefined) {
                         hints.push({
