@@ -35,10 +35,12 @@ export function closestName(name: string, candidates: Iterable<string>): string 
     let bestScore = Infinity;
     for (const candidate of candidates) {
         if (candidate === name) continue;
+        // Between equally near candidates, one with the same first letter is the likelier typo.
+        const sameStart = candidate[0]?.toLowerCase() === name[0]?.toLowerCase() ? 0.25 : 0;
         const score =
             candidate.toLowerCase() === name.toLowerCase()
                 ? 0.5
-                : editDistance(name.toLowerCase(), candidate.toLowerCase());
+                : editDistance(name.toLowerCase(), candidate.toLowerCase()) - sameStart;
         if (score < bestScore) {
             best = candidate;
             bestScore = score;
@@ -60,6 +62,7 @@ export class Context {
     readonly diagnostics: Diagnostic[] = [];
     readonly symbols: SymbolInfo[] = [];
     private readonly table = new Map<string, Entity>();
+    private readonly undefinedNames = new Map<string, Diagnostic>();
 
     /** Every name that some statement of the file defines, to tell "later" from "nowhere". */
     constructor(private readonly definedLater: Map<string, Range>) {}
@@ -124,6 +127,16 @@ export class Context {
     }
 
     undefinedName(identifier: Identifier, candidates: string[], what = 'name'): void {
+        // One diagnostic per undefined name: later uses join it as related places.
+        const earlier = this.undefinedNames.get(identifier.name);
+        if (earlier !== undefined) {
+            earlier.related ??= [];
+            earlier.related.push({
+                message: `\`${identifier.name}\` is also used here`,
+                range: identifier.range,
+            });
+            return;
+        }
         const later = this.definedLater.get(identifier.name);
         const suggestion = closestName(identifier.name, candidates);
         let message =
@@ -137,6 +150,7 @@ export class Context {
             identifier.range,
             suggestion === undefined ? {} : { data: { suggestion } },
         );
+        this.undefinedNames.set(identifier.name, this.diagnostics[this.diagnostics.length - 1]!);
     }
 
     names(): string[] {

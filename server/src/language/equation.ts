@@ -73,12 +73,16 @@ export function checkEquation(context: Context, statement: EquationStatement): D
     const termFactors: CheckedFactor[][] = [];
     const scales: (number | undefined)[] = [];
     let failed = false;
+    // A tensor written without indices hides which indices it would carry: no E005 then.
+    let incomplete = false;
     for (const term of statement.terms) {
         const checked: CheckedFactor[] = [];
         let scale: number | undefined = term.sign;
         for (const factor of term.factors) {
             if (factor.kind === 'scale') {
-                const value = evaluateReal(context, factor.expression);
+                const bare = bareTensor(context, factor);
+                if (bare) incomplete = true;
+                const value = bare ? undefined : evaluateReal(context, factor.expression);
                 if (value === undefined) {
                     scale = undefined;
                 } else if (scale !== undefined) {
@@ -181,7 +185,9 @@ export function checkEquation(context: Context, statement: EquationStatement): D
                 continue;
             }
             seen.add(part.name);
-            if (!index.occurrences.some((occurrence) => occurrence.right)) {
+            if (incomplete) {
+                failed = true;
+            } else if (!index.occurrences.some((occurrence) => occurrence.right)) {
                 context.error(
                     'E005',
                     `index \`${part.name}\` is on the left side but on no factor of the right side`,
@@ -242,6 +248,26 @@ export function checkEquation(context: Context, statement: EquationStatement): D
         terms,
     };
     return { network, indices };
+}
+
+/** A tensor written without its indices, where a scale would stand: E003, with the fix. */
+function bareTensor(context: Context, factor: Factor & { kind: 'scale' }): boolean {
+    const expression = factor.expression;
+    if (expression.kind !== 'name' || !context.has(expression.name)) return false;
+    const entity = context.resolve(expression, 'tensor')!;
+    if (entity.symbol.kind === 'size') {
+        // Resolved again by the evaluation; keep one reference per occurrence.
+        entity.symbol.references.pop();
+        return false;
+    }
+    const rank = entity.symbol.shape?.length;
+    const hint = rank === undefined ? '' : ` with ${rank} ${rank === 1 ? 'index' : 'indices'}`;
+    context.error(
+        'E003',
+        `\`${expression.name}\` is a ${entity.symbol.kind === 'equation' ? 'tensor' : entity.symbol.kind}: write it with its indices, as \`${expression.name}[...]\`${hint}`,
+        expression.range,
+    );
+    return true;
 }
 
 function resolveFactor(context: Context, factor: Factor & { kind: 'tensor' }): CheckedFactor {

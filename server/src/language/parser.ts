@@ -17,6 +17,7 @@ import type {
     SyntaxError,
     SyntaxTree,
 } from './ast';
+import { closestName } from './context';
 import { type Comment, KEYWORDS, lex, type Token } from './lexer';
 
 export interface ParsedFile extends SyntaxTree {
@@ -112,6 +113,15 @@ class Parser {
             return { declares: first.text, names: named(tokens[1]), range };
         }
         const second = tokens[1];
+        if (second?.kind === 'name') {
+            // `tensr X[...]`: a misspelt keyword; the name after it is what it defines.
+            const keyword = closestName(first.text, KEYWORDS) ?? 'tensor';
+            return {
+                declares: keyword as 'size' | 'tensor' | 'pattern',
+                names: named(second),
+                range,
+            };
+        }
         if (second?.kind !== 'punct' || (second.text !== '[' && second.text !== '='))
             return undefined;
         return { declares: 'equation', names: named(first), range };
@@ -168,6 +178,15 @@ class Parser {
             return this.patternStatement(first);
         }
         if (first.kind !== 'name') this.fail('a statement (size, tensor, pattern or an equation)');
+        if (this.peek(1).kind === 'name') {
+            const keyword = closestName(first.text, KEYWORDS);
+            throw new StatementError(
+                keyword === undefined
+                    ? `\`${first.text}\` does not start a statement: use size, tensor, pattern or an equation`
+                    : `unknown keyword \`${first.text}\`; did you mean \`${keyword}\`?`,
+                first.range,
+            );
+        }
         const name = this.identifier('a name');
         let axes: Axis[] | undefined;
         if (this.isPunct('[')) axes = this.axisList();
