@@ -27,23 +27,27 @@ export const diagramFeature: Feature = {
     name: 'diagram',
     register(context: ServerContext): void {
         const hints = new Map<string, LayoutHints>();
-        context.connection.onRequest(
-            DiagramRequest.method,
-            async (params: StatementParams): Promise<DiagramResult | null> => {
-                try {
-                    const state = context.documents.get(params.uri);
-                    if (state === undefined) return null;
-                    const equation = findEquation(state.analysis.equations, params);
-                    if (equation === undefined) return null;
-                    return await drawEquation(context, state, equation, hints);
-                } catch (error) {
-                    context.log.error(
-                        `${DiagramRequest.method} failed: ${(error as Error).stack ?? String(error)}`,
-                    );
-                    return null;
-                }
-            },
-        );
+        // One drawing at a time: each starts from the layout the one before it left.
+        let queue: Promise<unknown> = Promise.resolve();
+        const answer = async (params: StatementParams): Promise<DiagramResult | null> => {
+            try {
+                const state = context.documents.get(params.uri);
+                if (state === undefined) return null;
+                const equation = findEquation(state.analysis.equations, params);
+                if (equation === undefined) return null;
+                return await drawEquation(context, state, equation, hints);
+            } catch (error) {
+                context.log.error(
+                    `${DiagramRequest.method} failed: ${(error as Error).stack ?? String(error)}`,
+                );
+                return null;
+            }
+        };
+        context.connection.onRequest(DiagramRequest.method, (params: StatementParams) => {
+            const result = queue.then(() => answer(params));
+            queue = result;
+            return result;
+        });
     },
 };
 
@@ -74,6 +78,7 @@ async function drawEquation(
         };
     }
     const key = `${state.uri}#${equation.name}`;
+    context.log.info(`DEBUGSERVER draw ${equation.name} hints=${JSON.stringify(hints.get(key))}`);
     const { svg, layout } = await drawNetwork(network, {
         hints: hints.get(key),
         standalone: false,
@@ -101,6 +106,7 @@ async function drawEquation(
         }
     }
 
+    context.log.info(`DEBUGSERVER drawn ${equation.name}`);
     const settings = context.settings();
     const steps: DiagramStepInfo[] = [];
     let totals = { totalFlops: 0, peakBytes: 0 };

@@ -62,7 +62,8 @@ export function fixesFor(state: DocumentState, diagnostic: Diagnostic): CodeActi
         case 'E007': {
             const call = callAt(state, diagnostic.range);
             if (call === undefined) return [];
-            // E006 on a call of several spatial dimensions needs a tuple per dimension.
+            // FIXME: E006 on a call of several spatial dimensions needs a tuple per dimension,
+            // which the diagnostic's data does not give; no fix is offered there.
             if (
                 diagnostic.code === 'E006' &&
                 (data.dimensions !== undefined || !isOneDimensional(state, call))
@@ -205,6 +206,8 @@ function simplificationTitle(data: Data): string {
  * factor goes, and its input index is renamed to the output index (a delta) or becomes the group
  * `(output, kernel)` (a dense pattern). Undefined where the rewrite has no text in the language
  * (a down-sampling pattern needs a slice; a built-in call has no factors to edit).
+ *
+ * FIXME: an I201 on a built-in call or a down-sampling pattern therefore offers no action.
  */
 function simplificationEdits(state: DocumentState, data: Data): TextEdit[] | undefined {
     const kind = data.simplification;

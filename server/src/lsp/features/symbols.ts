@@ -49,6 +49,7 @@ export const symbolsFeature: Feature = {
                 }));
             }),
         );
+        // FIXME: searches the open documents only; files on disk that are not open are not indexed.
         context.connection.onWorkspaceSymbol(
             context.guard('workspace symbols', (params): WorkspaceSymbol[] | null => {
                 const query = params.query.toLowerCase();
