@@ -168,18 +168,19 @@ export class WebGpuBackend {
         worker.on('message', (reply: Reply) => backend.settle(reply));
         worker.on('error', (error) => backend.fail(`the WebGPU worker failed: ${error.message}`));
         worker.on('exit', (code) => backend.fail(`the WebGPU worker stopped (exit code ${code})`));
+        const extra = (process.env.TNET_DAWN_FLAGS ?? '')
+            .split(/\s+/)
+            .filter((flag) => flag !== '');
+        const flags = [...(options.flags ?? []), ...extra];
+        // Dawn's OpenGL backends only offer compatibility-mode adapters.
+        const compatibility =
+            options.compatibility ?? flags.some((flag) => /^backend=opengl(es)?$/.test(flag));
         try {
             backend.adapter = (await backend.call({
                 type: 'open',
-                flags: [
-                    'disable-dawn-features=timestamp_quantization',
-                    ...(options.flags ?? []),
-                    ...(process.env.TNET_DAWN_FLAGS ?? '')
-                        .split(/\s+/)
-                        .filter((flag) => flag !== ''),
-                ],
+                flags: ['disable-dawn-features=timestamp_quantization', ...flags],
                 kernels: { ...loadKernels(where.kernels), ...options.kernels },
-                compatibility: options.compatibility ?? false,
+                compatibility,
             })) as AdapterReport;
         } catch (error) {
             await worker.terminate();
