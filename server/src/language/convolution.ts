@@ -108,8 +108,35 @@ function readPadding(
         'E007',
         `\`padding\` takes an integer, a pair (left, right), "valid" or "same"${perDimension}`,
         value.range,
+        { data: { padding: 0 } },
     );
     return undefined;
+}
+
+interface Misfit {
+    text: string;
+    dimension: number;
+    /** " in spatial dimension 2", or empty for a single pattern. */
+    name: string;
+}
+
+/** Dimensions that fail alike are named together: "... in spatial dimensions 1 and 2". */
+function joinMisfits(misfits: Misfit[]): string {
+    const groups = new Map<string, number[]>();
+    for (const misfit of misfits) {
+        groups.set(misfit.text, [...(groups.get(misfit.text) ?? []), misfit.dimension]);
+    }
+    return [...groups.entries()]
+        .map(([text, dimensions]) => {
+            if (misfits[0]!.name === '') return text;
+            const numbers = dimensions.map((d) => String(d + 1));
+            const list =
+                numbers.length === 1
+                    ? `dimension ${numbers[0]}`
+                    : `dimensions ${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
+            return `${text} in spatial ${list}`;
+        })
+        .join('; ');
 }
 
 /** Checks the hyper-parameters and builds the patterns, or reports why not and returns undefined. */
@@ -195,7 +222,7 @@ export function convolutionPatterns(
     if (!valid) return undefined;
 
     const specs: PatternSpec[] = [];
-    const misfits: string[] = [];
+    const misfits: Misfit[] = [];
     const data: Record<string, unknown>[] = [];
     for (let d = 0; d < dimensions; d++) {
         const kernel = request.kernels[d]!;
@@ -218,9 +245,11 @@ export function convolutionPatterns(
             output = request.sizes[d]!;
             input = (output - 1) * stride - padLeft - padRight + span + outputPaddings[d]!.value;
             if (input < 1) {
-                misfits.push(
-                    `the transposed convolution's output size is ${input}${request.dimensionName(d)} ((${output} - 1) * ${stride} - ${padLeft} - ${padRight} + ${span} + ${outputPaddings[d]!.value})`,
-                );
+                misfits.push({
+                    text: `the transposed convolution's output size is ${input} ((${output} - 1) * ${stride} - ${padLeft} - ${padRight} + ${span} + ${outputPaddings[d]!.value})`,
+                    dimension: d,
+                    name: request.dimensionName(d),
+                });
                 data.push({ dimension: d, outputSize: input, padding: 0 });
                 continue;
             }
@@ -229,9 +258,11 @@ export function convolutionPatterns(
             output = convOutputSize(input, kernel, stride, dilation, padLeft, padRight);
             const padded = input + padLeft + padRight;
             if (output < 1) {
-                misfits.push(
-                    `the padded input is ${padded} (${input} + ${padLeft} + ${padRight}) but the kernel spans ${span} (${dilation} * (${kernel} - 1) + 1)${request.dimensionName(d)}`,
-                );
+                misfits.push({
+                    text: `the padded input is ${padded} (${input} + ${padLeft} + ${padRight}) but the kernel spans ${span} (${dilation} * (${kernel} - 1) + 1)`,
+                    dimension: d,
+                    name: request.dimensionName(d),
+                });
                 const fix: Record<string, unknown> = {
                     dimension: d,
                     paddedInput: padded,
@@ -249,10 +280,9 @@ export function convolutionPatterns(
         specs.push({ input, output, kernel, stride, dilation, padLeft, padRight });
     }
     if (misfits.length > 0) {
-        const first = misfits[0]!;
         const message = request.transpose
-            ? `${first}; it must be at least 1`
-            : `the kernel does not fit: ${misfits.join('; ')}, so the output size would be below 1`;
+            ? `${joinMisfits(misfits)}; it must be at least 1`
+            : `the kernel does not fit: ${joinMisfits(misfits)}, so the output size would be below 1`;
         context.error('E006', message, request.callRange, {
             data: data.length === 1 ? data[0]! : { dimensions: data },
         });

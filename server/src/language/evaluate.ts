@@ -117,7 +117,9 @@ export function evaluateSize(
     const value = evaluateInteger(context, expression);
     if (value === undefined) return undefined;
     if (value < 1) {
-        context.error('E007', `${what} must be at least 1, but is ${value}`, expression.range);
+        context.error('E007', `${what} must be at least 1, but is ${value}`, expression.range, {
+            data: { minimum: 1 },
+        });
         return undefined;
     }
     return value;

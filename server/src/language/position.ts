@@ -29,13 +29,23 @@ export function statementAt(file: ParsedFile, position: Position): Statement | u
 
 /** The name, number, string or punctuation token at the position, preferring the one it ends. */
 export function tokenAt(file: ParsedFile, position: Position): Token | undefined {
+    // The first token that does not end before the position, found by bisection.
+    const tokens = file.tokens;
+    let low = 0;
+    let high = tokens.length;
+    while (low < high) {
+        const middle = (low + high) >> 1;
+        if (before(tokens[middle]!.range.end, position)) low = middle + 1;
+        else high = middle;
+    }
     let found: Token | undefined;
-    for (const token of file.tokens) {
-        if (token.kind === 'newline' || token.kind === 'eof') continue;
+    for (let at = low; at < tokens.length; at++) {
+        const token = tokens[at]!;
         if (before(position, token.range.start)) break;
+        if (token.kind === 'newline' || token.kind === 'eof') continue;
         if (contains(token.range, position)) {
-            found = token;
             if (token.kind === 'name') return token;
+            found ??= token;
         }
     }
     return found;
