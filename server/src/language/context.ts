@@ -46,7 +46,9 @@ export function closestName(name: string, candidates: Iterable<string>): string 
             bestScore = score;
         }
     }
-    const limit = Math.max(1, Math.floor(name.length / 2));
+    // Any two one-letter names are one edit apart: suggest for them only a change of case or an
+    // added character with the same first letter.
+    const limit = name.length === 1 ? 0.75 : Math.max(1, Math.floor(name.length / 2));
     return bestScore <= limit ? best : undefined;
 }
 
