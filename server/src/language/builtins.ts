@@ -254,10 +254,13 @@ export function expandConvolution(
     const channelAxis = transpose ? 0 : 1;
     const expected = transpose ? inChannels : inChannels / groups;
     if (w.shape[channelAxis] !== expected) {
-        const grouped = groups > 1 ? ` / groups ${groups}` : '';
+        const perGroup = groups > 1 && !transpose;
+        const where = perGroup
+            ? ` (axis 1, ${inChannels} channels / groups ${groups})`
+            : ', axis 1';
         context.error(
             'E004',
-            `index \`c\` (input channels) is ${expected} in \`${x.name}\`, axis 1${transpose ? '' : grouped}, but ${w.shape[channelAxis]} in \`${w.name}\`, axis ${channelAxis}`,
+            `index \`c\` (input channels${perGroup ? ' per group' : ''}) is ${expected} in \`${x.name}\`${where}, but ${w.shape[channelAxis]} in \`${w.name}\`, axis ${channelAxis}`,
             w.range,
             {
                 related: [{ message: `\`${x.name}\` has ${inChannels} channels`, range: x.range }],
