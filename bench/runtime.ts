@@ -256,7 +256,7 @@ async function main(): Promise<void> {
                     size.name,
                     'torch-cpu',
                     'pytorch 1.13',
-                    cell(reference, 1),
+                    cell(reference, 3),
                     '-',
                     '-',
                     '1.00',
