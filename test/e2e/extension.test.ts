@@ -1,13 +1,15 @@
-// The built extension: packaged into a .vsix, and loaded in a real VS Code (for the web, offline, in
-// headless Chromium), where it shows diagnostics, a hover with the cost report, completion of the
-// built-ins, and the outline. One file, so that one build serves both.
+// The built extension: packaged into a .vsix; its desktop server bundle over Node IPC; and loaded
+// in a real VS Code (for the web, offline, in headless Chromium), where it shows diagnostics, a
+// hover with the cost report, completion of the built-ins, and the outline. One file, so that one
+// build serves all.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import { openWorkbench, type Workbench } from './workbench';
 
 const SOURCE = [
@@ -101,6 +103,41 @@ void test('the extension packages into a .vsix with dist/ and syntaxes/ and no s
         assert.deepEqual(unwanted, []);
     } finally {
         rmSync(folder, { recursive: true, force: true });
+    }
+});
+
+void test('the desktop server bundle answers over Node IPC, as desktop VS Code starts it', async () => {
+    // What TransportKind.ipc does: fork the module with --node-ipc.
+    const child = fork('dist/server.js', ['--node-ipc'], {
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const connection = createMessageConnection(
+        new IPCMessageReader(child),
+        new IPCMessageWriter(child),
+    );
+    connection.listen();
+    try {
+        const diagnostics = new Promise<{ diagnostics: { code?: unknown }[] }>((done) =>
+            connection.onNotification('textDocument/publishDiagnostics', done),
+        );
+        const result = await connection.sendRequest<{ capabilities: Record<string, unknown> }>(
+            'initialize',
+            { processId: process.pid, rootUri: null, capabilities: {} },
+        );
+        assert.ok(result.capabilities.hoverProvider);
+        await connection.sendNotification('initialized', {});
+        await connection.sendNotification('textDocument/didOpen', {
+            textDocument: { uri: 'file:///ipc.tnet', languageId: 'tnet', version: 1, text: SOURCE },
+        });
+        const published = await diagnostics;
+        assert.ok(published.diagnostics.some((d) => d.code === 'E002'));
+        await connection.sendRequest('shutdown');
+        const exited = new Promise((done) => child.once('exit', done));
+        await connection.sendNotification('exit');
+        assert.equal(await exited, 0);
+    } finally {
+        connection.dispose();
+        child.kill();
     }
 });
 
