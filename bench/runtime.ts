@@ -254,8 +254,8 @@ async function main(): Promise<void> {
                 table.push([
                     name,
                     size.name,
-                    'torch-cpu',
-                    'pytorch 1.13',
+                    `torch-${torchDevice}`,
+                    `pytorch ${torchDevice}`,
                     cell(reference, 3),
                     '-',
                     '-',
