@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { einsumNetwork } from '../../server/src/network/einsum';
-import { runCpu } from '../../server/src/runtime/cpu';
+import { CancelledError, runCpu } from '../../server/src/runtime/cpu';
 import { runJob } from '../../server/src/runtime/jobs';
 import { buildPlan } from '../../server/src/runtime/plan';
 import { fillRandom } from '../../server/src/runtime/random';
@@ -240,4 +240,28 @@ void describe('webgpu: the brief examples from .tnet text, checked against the C
             );
         });
     }
+});
+
+void describe('webgpu: cancellation', () => {
+    void it('stops between repeats when cancelled, and the device keeps working', async () => {
+        const backend = gpu;
+        if (backend === undefined) throw failure ?? new Error('the WebGPU backend did not open');
+        const plan = buildPlan(
+            einsumNetwork(
+                'ij,jk->ik',
+                [
+                    [256, 256],
+                    [256, 256],
+                ],
+                { names: ['A', 'B'] },
+            ),
+        );
+        const inputs = { A: new Float32Array(65536).fill(1), B: new Float32Array(65536).fill(1) };
+        const token = { cancelled: false };
+        const pending = backend.run(plan, inputs, { warmup: 0, repeat: 100000 }, token);
+        setImmediate(() => (token.cancelled = true));
+        await assert.rejects(pending, CancelledError);
+        const result = await backend.run(plan, inputs);
+        assert.equal(result.output[0], 256);
+    });
 });

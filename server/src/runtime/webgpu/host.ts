@@ -12,13 +12,14 @@ import { BYTES_PER_ELEMENT } from '../../network/ir';
 import { type Float, type RunResult, CancelledError } from '../cpu';
 import { decodeHalf, encodeHalf } from '../half';
 import { type Plan } from '../plan';
-import type {
-    AdapterReport,
-    DeviceElement,
-    Reply,
-    Request,
-    RunReply,
-    RunRequest,
+import {
+    type AdapterReport,
+    type DeviceElement,
+    type Reply,
+    type Request,
+    type RunReply,
+    type RunRequest,
+    CANCELLED,
 } from './messages';
 
 export type { AdapterReport } from './messages';
@@ -264,8 +265,22 @@ export class WebGpuBackend {
             warmup: options.warmup ?? 0,
             repeat: Math.max(1, options.repeat ?? 1),
             readback: options.readback ?? true,
+            cancel: new SharedArrayBuffer(4),
         };
-        const reply = (await this.call(request, Object.values(values))) as RunReply;
+        // The cancel token is polled while the worker runs, and the flag shared with it is raised.
+        const flag = new Int32Array(request.cancel);
+        const poll = setInterval(() => {
+            if (cancel?.cancelled === true) Atomics.store(flag, 0, 1);
+        }, 20);
+        let reply: RunReply;
+        try {
+            reply = (await this.call(request, Object.values(values))) as RunReply;
+        } catch (error) {
+            if (error instanceof Error && error.message === CANCELLED) throw new CancelledError();
+            throw error;
+        } finally {
+            clearInterval(poll);
+        }
         const elements = plan.buffers[plan.output.buffer]!.elements;
         let output: Float = new Float32Array(0);
         if (reply.output !== undefined) {

@@ -1,6 +1,9 @@
 /** The messages between the WebGPU host (any thread) and the worker thread that hosts Dawn. */
 import type { Plan } from '../plan';
 
+/** The message of a run that the host cancelled; the host turns it back into CancelledError. */
+export const CANCELLED = 'the run was cancelled';
+
 export type DeviceElement = 'f32' | 'f16';
 
 export interface OpenRequest {
@@ -38,6 +41,8 @@ export interface RunRequest {
     warmup: number;
     repeat: number;
     readback: boolean;
+    /** One Int32: the host stores 1 to cancel; the worker looks between repeats. */
+    cancel: SharedArrayBuffer;
 }
 
 export interface RunReply {

@@ -7,14 +7,15 @@ import { parentPort } from 'node:worker_threads';
 import { create, globals } from 'webgpu';
 
 import type { GatherStep, GemmStep, Plan, Step } from '../plan';
-import type {
-    AdapterReport,
-    DeviceElement,
-    Envelope,
-    OpenRequest,
-    Reply,
-    RunReply,
-    RunRequest,
+import {
+    type AdapterReport,
+    type DeviceElement,
+    type Envelope,
+    type OpenRequest,
+    type Reply,
+    type RunReply,
+    type RunRequest,
+    CANCELLED,
 } from './messages';
 
 const WORKGROUP = 256;
@@ -445,7 +446,9 @@ async function run(request: RunRequest): Promise<RunReply> {
 
         const stepMs: number[][] = [];
         const wallMs: number[] = [];
+        const cancelled = new Int32Array(request.cancel);
         for (let round = 0; round < request.warmup + request.repeat; round++) {
+            if (Atomics.load(cancelled, 0) === 1) throw new Error(CANCELLED);
             const times: number[] = [];
             const started = performance.now();
             if (timestamps) {
