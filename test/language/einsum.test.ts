@@ -120,6 +120,23 @@ void test('broadcast axes that do not broadcast name both places', () => {
     );
 });
 
+void test('as in NumPy, a label of size 1 broadcasts, and broadcast axes need `...` in the output', () => {
+    const analysis = checkFixture(
+        [
+            'tensor A[2, 3]',
+            'tensor C[1, 3]',
+            'Z = einsum("ij,ij->i", C, A)',
+            '# expect: Z [2]',
+            'W = einsum("...i->i", A)',
+            '#                 ^ E009',
+        ].join('\n'),
+    ).analysis;
+    const network = analysis.equations[0]!.network!;
+    assert.deepEqual(network.terms[0]!.operands[0]!.indices, ['i_0', 'j']);
+    assert.equal(network.sizes.i_0, 1);
+    assert.equal(network.sizes.i, 2);
+});
+
 void test('einsum errors: counts, characters, output letters', () => {
     const base = 'tensor A[2, 3]\ntensor B[3, 4]\n';
     const cases: [string, string, RegExp][] = [

@@ -162,6 +162,7 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
     const broadcastSizes: number[] = Array.from({ length: broadcastRank }, () => 1);
     const broadcastPlaces: string[] = [];
     const axesOf: string[][][] = [];
+    const stretched: { parts: string[]; position: number; axis: number }[] = [];
     const occurrences = new Map<string, Range[]>();
     for (let position = 0; position < tensors.length; position++) {
         const tensor = tensors[position]!;
@@ -194,8 +195,9 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
             }
             const size = tensor.shape[axis]!;
             const place = `in operand ${position}, axis ${axis}`;
+            // As in NumPy, an axis of size 1 broadcasts against the label's other sizes.
             const known = places.get(label.text);
-            if (known === undefined) {
+            if (known === undefined || (known.size === 1 && size !== 1)) {
                 places.set(label.text, {
                     size,
                     place,
@@ -204,7 +206,7 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
                     axis,
                 });
                 sizes[label.text] = size;
-            } else if (known.size !== size) {
+            } else if (known.size !== size && size !== 1) {
                 context.error(
                     'E004',
                     `index \`${label.text}\` is ${known.size} ${known.place}, but ${size} ${place}`,
@@ -226,10 +228,11 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
                 );
                 return { indices: [] };
             }
+            if (size === 1) stretched.push({ parts: [label.text], position, axis });
             const list = occurrences.get(label.text) ?? [];
             list.push(label.range);
             occurrences.set(label.text, list);
-            axes.push([label.text]);
+            axes.push(size === 1 ? stretched[stretched.length - 1]!.parts : [label.text]);
             axis++;
         }
         axesOf.push(axes);
@@ -251,6 +254,16 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
         });
     });
 
+    // A letter's axis of size 1 under a larger size of the same letter gets an index of its own.
+    for (const { parts, position, axis } of stretched) {
+        const letter = parts[0]!;
+        if (sizes[letter] === 1) continue;
+        let own = `${letter}_${position}`;
+        if (sizes[own] !== undefined) own = `${letter}_${position}_${axis}`;
+        sizes[own] = 1;
+        parts[0] = own;
+    }
+
     // The output: explicit, or the letters used once in alphabetical order after the broadcast axes.
     const counts = new Map<string, number>();
     for (const input of inputs) {
@@ -258,6 +271,7 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
     }
     const broadcastIndices = broadcastSizes.map((_, slot) => `e${slot}`);
     let outputIndices: string[];
+    let broadcastKept = false;
     if (output !== undefined) {
         outputIndices = [];
         const seen = new Set<string>();
@@ -273,6 +287,7 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
             seen.add(label.text);
             if (label.text === '...') {
                 outputIndices.push(...broadcastIndices);
+                broadcastKept = true;
             } else if (!counts.has(label.text)) {
                 context.error(
                     'E005',
@@ -285,6 +300,14 @@ export function expandEinsum(context: Context, name: string, call: Call): Builti
                 const list = occurrences.get(label.text)!;
                 list.push(label.range);
             }
+        }
+        if (!broadcastKept && broadcastSizes.length > 0) {
+            context.error(
+                'E009',
+                'the operands have broadcast axes `...` but the output does not: write `...` in the output to keep them',
+                output.range,
+            );
+            return { indices: [] };
         }
     } else {
         const once = [...counts.entries()]
