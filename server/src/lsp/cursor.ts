@@ -39,28 +39,25 @@ export interface CursorContext {
     statementTokens: Token[];
 }
 
-/** The first line of the statement that holds the line. */
-function statementStart(state: DocumentState, line: number): number {
-    for (const statement of state.parsed.statements) {
-        if (statement.range.start.line <= line && line <= statement.range.end.line) {
-            return statement.range.start.line;
-        }
+/** The statement that holds the line, by binary search (statements are in source order). */
+function statementAt(state: DocumentState, line: number): { start: number; end: number } {
+    const statements = state.parsed.statements;
+    let low = 0;
+    let high = statements.length - 1;
+    while (low <= high) {
+        const middle = (low + high) >> 1;
+        const range = statements[middle]!.range;
+        if (range.end.line < line) low = middle + 1;
+        else if (range.start.line > line) high = middle - 1;
+        else return { start: range.start.line, end: range.end.line };
     }
-    return line;
-}
-
-function statementEnd(state: DocumentState, line: number): number {
-    for (const statement of state.parsed.statements) {
-        if (statement.range.start.line <= line && line <= statement.range.end.line) {
-            return statement.range.end.line;
-        }
-    }
-    return line;
+    return { start: line, end: line };
 }
 
 export function cursorContext(state: DocumentState, position: Position): CursorContext {
-    const startLine = statementStart(state, position.line);
-    const endLine = Math.max(statementEnd(state, position.line), position.line);
+    const lines = statementAt(state, position.line);
+    const startLine = lines.start;
+    const endLine = Math.max(lines.end, position.line);
     const source = state.lines.slice(startLine, endLine + 1).join('\n');
     const statementTokens = lex(source)
         .tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof')

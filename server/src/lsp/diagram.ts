@@ -30,6 +30,7 @@ export const diagramFeature: Feature = {
         // One drawing at a time: each starts from the layout the one before it left.
         let queue: Promise<unknown> = Promise.resolve();
         const answer = async (params: StatementParams): Promise<DiagramResult | null> => {
+            context.log.info(`DEBUGSERVER answer ${JSON.stringify(params)}`);
             try {
                 const state = context.documents.get(params.uri);
                 if (state === undefined) return null;
@@ -44,6 +45,7 @@ export const diagramFeature: Feature = {
             }
         };
         context.connection.onRequest(DiagramRequest.method, (params: StatementParams) => {
+            context.log.info(`DEBUGSERVER received ${JSON.stringify(params)}`);
             const result = queue.then(() => answer(params));
             queue = result;
             return result;

@@ -16,8 +16,11 @@ export function shortCount(value: number): string {
     return `${scaled.toPrecision(3)} ${PREFIXES[prefix]}`;
 }
 
+/** `3,538,944`: digits grouped by thousands (without Intl, which is slow to start per call). */
 export function exactCount(value: number): string {
-    return Number.isSafeInteger(value) ? value.toLocaleString('en-US') : value.toExponential(3);
+    if (!Number.isSafeInteger(value)) return value.toExponential(3);
+    const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return value < 0 ? `-${digits}` : digits;
 }
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

@@ -7,50 +7,62 @@ export type Target =
     | { kind: 'symbol'; symbol: SymbolInfo; range: Range; definition: boolean }
     | { kind: 'index'; equation: EquationInfo; index: IndexInfo; range: Range };
 
-/** The equation whose statement covers the line, if any. */
+/** The equation whose statement covers the line, if any (equations are in source order). */
 export function equationAtLine(analysis: Analysis, line: number): EquationInfo | undefined {
-    return analysis.equations.find(
-        (equation) =>
-            equation.statementRange.start.line <= line && line <= equation.statementRange.end.line,
-    );
+    const equations = analysis.equations;
+    let low = 0;
+    let high = equations.length - 1;
+    while (low <= high) {
+        const middle = (low + high) >> 1;
+        const range = equations[middle]!.statementRange;
+        if (range.end.line < line) low = middle + 1;
+        else if (range.start.line > line) high = middle - 1;
+        else return equations[middle];
+    }
+    return undefined;
 }
 
 export function symbolNamed(analysis: Analysis, name: string): SymbolInfo | undefined {
     return analysis.symbols.find((symbol) => symbol.name === name);
 }
 
-/** Every occurrence of a name, by line, built once per analysis so that lookups stay O(line). */
+/** The targets found on each line asked about so far, per analysis. */
 const byLine = new WeakMap<Analysis, Map<number, Target[]>>();
 
-function occurrencesByLine(analysis: Analysis): Map<number, Target[]> {
+/** Every occurrence of a name on one line: a scan of the analysis, remembered for the line. */
+function targetsOnLine(analysis: Analysis, line: number): Target[] {
     let lines = byLine.get(analysis);
-    if (lines !== undefined) return lines;
-    const built = new Map<number, Target[]>();
-    const add = (target: Target): void => {
-        const line = target.range.start.line;
-        const list = built.get(line);
-        if (list === undefined) built.set(line, [target]);
-        else list.push(target);
-    };
-    for (const equation of analysis.equations) {
-        for (const index of equation.indices) {
-            for (const range of index.occurrences) add({ kind: 'index', equation, index, range });
+    if (lines === undefined) {
+        lines = new Map();
+        byLine.set(analysis, lines);
+    }
+    const known = lines.get(line);
+    if (known !== undefined) return known;
+    const found: Target[] = [];
+    const equation = equationAtLine(analysis, line);
+    for (const index of equation?.indices ?? []) {
+        for (const range of index.occurrences) {
+            if (range.start.line === line)
+                found.push({ kind: 'index', equation: equation!, index, range });
         }
     }
     for (const symbol of analysis.symbols) {
-        add({ kind: 'symbol', symbol, range: symbol.nameRange, definition: true });
+        if (symbol.nameRange.start.line === line) {
+            found.push({ kind: 'symbol', symbol, range: symbol.nameRange, definition: true });
+        }
         for (const range of symbol.references) {
-            add({ kind: 'symbol', symbol, range, definition: false });
+            if (range.start.line === line) {
+                found.push({ kind: 'symbol', symbol, range, definition: false });
+            }
         }
     }
-    lines = built;
-    byLine.set(analysis, lines);
-    return lines;
+    lines.set(line, found);
+    return found;
 }
 
 /** The name at a position; an index of the statement wins over a top-level name. */
 export function targetAt(analysis: Analysis, position: Position): Target | undefined {
-    const candidates = occurrencesByLine(analysis).get(position.line) ?? [];
+    const candidates = targetsOnLine(analysis, position.line);
     const touching = candidates.filter((target) => touches(target.range, position));
     return touching.find((target) => target.kind === 'index') ?? touching[0];
 }

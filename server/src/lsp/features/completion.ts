@@ -9,7 +9,7 @@ import {
     InsertTextFormat,
     MarkupKind,
 } from 'vscode-languageserver';
-import type { SymbolInfo, SymbolKind } from '../../language/model';
+import type { Analysis, SymbolInfo, SymbolKind } from '../../language/model';
 import { BUILTINS, builtinFor, ELEMENT_TYPES, KEYWORD_DOCS, signatureLabel } from '../builtins';
 import { type CursorContext, cursorContext } from '../cursor';
 import type { DocumentState } from '../documents';
@@ -71,11 +71,7 @@ function itemsAt(
     cursor: CursorContext,
     names: { incomplete: boolean },
 ): CompletionItem[] {
-    const inScope = state.analysis.symbols.filter(
-        (symbol) => symbol.nameRange.start.line < cursor.startLine,
-    );
-    const sizes = inScope.filter((symbol) => symbol.kind === 'size');
-    const tensors = inScope.filter((symbol) => symbol.kind !== 'size');
+    const { sizes, tensors } = namesBefore(state.analysis, cursor.startLine);
     const top = cursor.open[cursor.open.length - 1];
 
     switch (cursor.statement) {
@@ -110,6 +106,35 @@ function itemsAt(
     }
 }
 
+/** The sizes and the other names of an analysis, each in source order, split once per analysis. */
+const splits = new WeakMap<Analysis, { sizes: SymbolInfo[]; tensors: SymbolInfo[] }>();
+
+/** The names defined on lines before `line`: a binary search in each list. */
+function namesBefore(
+    analysis: Analysis,
+    line: number,
+): { sizes: SymbolInfo[]; tensors: SymbolInfo[] } {
+    let split = splits.get(analysis);
+    if (split === undefined) {
+        split = {
+            sizes: analysis.symbols.filter((symbol) => symbol.kind === 'size'),
+            tensors: analysis.symbols.filter((symbol) => symbol.kind !== 'size'),
+        };
+        splits.set(analysis, split);
+    }
+    const before = (symbols: SymbolInfo[]): SymbolInfo[] => {
+        let low = 0;
+        let high = symbols.length;
+        while (low < high) {
+            const middle = (low + high) >> 1;
+            if (symbols[middle]!.nameRange.start.line < line) low = middle + 1;
+            else high = middle;
+        }
+        return symbols.slice(0, low);
+    };
+    return { sizes: before(split.sizes), tensors: before(split.tensors) };
+}
+
 function keywordItems(): CompletionItem[] {
     return Object.entries(KEYWORD_DOCS).map(([keyword, doc]) => ({
         label: keyword,
@@ -140,7 +165,11 @@ function symbolItems(
     let matching = symbols;
     if (matching.length > MAX_ITEMS) {
         const typed = cursor.prefix.toLowerCase();
-        matching = symbols.filter((symbol) => symbol.name.toLowerCase().startsWith(typed));
+        if (typed !== '') {
+            matching = symbols.filter(
+                (symbol) => symbol.name.slice(0, typed.length).toLowerCase() === typed,
+            );
+        }
         matching = matching.slice(-MAX_ITEMS);
         names.incomplete = true;
     }
