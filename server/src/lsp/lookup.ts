@@ -29,6 +29,26 @@ export function symbolNamed(analysis: Analysis, name: string): SymbolInfo | unde
 /** The targets found on each line asked about so far, per analysis. */
 const byLine = new WeakMap<Analysis, Map<number, Target[]>>();
 
+/** The symbols with an occurrence on each line, built once per analysis (no copies, just links). */
+const symbolLines = new WeakMap<Analysis, Map<number, SymbolInfo[]>>();
+
+function symbolsByLine(analysis: Analysis): Map<number, SymbolInfo[]> {
+    let lines = symbolLines.get(analysis);
+    if (lines !== undefined) return lines;
+    lines = new Map();
+    const add = (line: number, symbol: SymbolInfo): void => {
+        const list = lines!.get(line);
+        if (list === undefined) lines!.set(line, [symbol]);
+        else if (list[list.length - 1] !== symbol) list.push(symbol);
+    };
+    for (const symbol of analysis.symbols) {
+        add(symbol.nameRange.start.line, symbol);
+        for (const range of symbol.references) add(range.start.line, symbol);
+    }
+    symbolLines.set(analysis, lines);
+    return lines;
+}
+
 /** Every occurrence of a name on one line: a scan of the analysis, remembered for the line. */
 function targetsOnLine(analysis: Analysis, line: number): Target[] {
     let lines = byLine.get(analysis);
@@ -46,7 +66,8 @@ function targetsOnLine(analysis: Analysis, line: number): Target[] {
                 found.push({ kind: 'index', equation: equation!, index, range });
         }
     }
-    for (const symbol of analysis.symbols) {
+    for (const symbol of symbolsByLine(analysis).get(line) ?? []) {
+        if (found.some((target) => target.kind === 'symbol' && target.symbol === symbol)) continue;
         if (symbol.nameRange.start.line === line) {
             found.push({ kind: 'symbol', symbol, range: symbol.nameRange, definition: true });
         }
