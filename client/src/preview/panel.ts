@@ -12,7 +12,7 @@ import {
     type StatementRef,
 } from '../../../server/src/lsp/protocol';
 import type { Range } from '../../../server/src/network/ir';
-import { request } from '../session';
+import { type Logger, request } from '../session';
 import { makeNonce, previewHtml } from './html';
 import type { FromWebview, PreviewState, ToWebview } from './messages';
 
@@ -20,15 +20,18 @@ const VIEW_TYPE = 'tnet.diagram';
 /** Long enough to fold a burst of keystrokes into one request, short enough to feel live. */
 const EDIT_DEBOUNCE_MS = 120;
 const CURSOR_DEBOUNCE_MS = 60;
+const RETRY_MS = 250;
+const MAX_RETRIES = 20;
 
 export function registerDiagramPreview(
     context: vscode.ExtensionContext,
     client: BaseLanguageClient,
+    logger: Logger,
 ): void {
     let preview: DiagramPreview | undefined;
     const open = (panel: vscode.WebviewPanel, state?: PreviewState): DiagramPreview => {
         preview?.dispose();
-        preview = new DiagramPreview(context, client, panel, state);
+        preview = new DiagramPreview(context, client, logger, panel, state);
         panel.onDidDispose(() => {
             if (preview?.panel === panel) preview = undefined;
         });
@@ -94,10 +97,15 @@ class DiagramPreview {
     private cursorTimer: ReturnType<typeof setTimeout> | undefined;
     /** Counts requests, so that an answer to an older one never replaces a newer drawing. */
     private generation = 0;
+    private ready = false;
+    private queued: ToWebview[] = [];
+    private retryTimer: ReturnType<typeof setTimeout> | undefined;
+    private retries = 0;
 
     constructor(
         context: vscode.ExtensionContext,
         private readonly client: BaseLanguageClient,
+        private readonly logger: Logger,
         readonly panel: vscode.WebviewPanel,
         state?: PreviewState,
     ) {
@@ -139,23 +147,41 @@ class DiagramPreview {
     }
 
     dispose(): void {
+        clearTimeout(this.retryTimer);
         clearTimeout(this.editTimer);
         clearTimeout(this.cursorTimer);
         for (const disposable of this.disposables.splice(0)) disposable.dispose();
     }
 
+    /** Messages posted before the webview's script listens are lost, so they wait for `ready`. */
     private post(message: ToWebview): void {
-        void this.panel.webview.postMessage(message);
+        if (this.ready) void this.panel.webview.postMessage(message);
+        else this.queued.push(message);
+    }
+
+    /** Resolves once the language client runs: a preview restored at startup asks before that. */
+    private whenRunning(): Promise<void> {
+        if (this.client.isRunning()) return Promise.resolve();
+        return new Promise((resolve) => {
+            const listener = this.client.onDidChangeState(() => {
+                if (!this.client.isRunning()) return;
+                listener.dispose();
+                resolve();
+            });
+            this.disposables.push(listener);
+        });
     }
 
     private async draw(params: StatementParams): Promise<void> {
         const generation = ++this.generation;
-        let result: DiagramResult | null;
+        clearTimeout(this.retryTimer);
+        let result: DiagramResult | null = null;
+        await this.whenRunning();
+        if (generation !== this.generation) return;
         try {
             result = await request(this.client, DiagramRequest, params);
-        } catch {
-            this.post({ type: 'message', text: 'The language server is not ready yet.' });
-            return;
+        } catch (error) {
+            this.logger.warn(`the diagram request failed: ${String(error)}`);
         }
         if (generation !== this.generation) return;
         if (result === null) {
@@ -164,9 +190,15 @@ class DiagramPreview {
                     type: 'message',
                     text: 'Put the cursor on an equation to see its diagram.',
                 });
+                // Just after start-up the server may not have the document yet: ask again soon.
+                if (this.retries < MAX_RETRIES) {
+                    this.retries++;
+                    this.retryTimer = setTimeout(() => void this.draw(params), RETRY_MS);
+                }
             }
             return;
         }
+        this.retries = 0;
         this.current = result;
         this.panel.title = `Diagram: ${result.statement}`;
         this.post({ type: 'diagram', diagram: result });
@@ -223,6 +255,10 @@ class DiagramPreview {
     private receive(message: FromWebview): void {
         switch (message.type) {
             case 'ready':
+                this.ready = true;
+                for (const queued of this.queued.splice(0)) {
+                    void this.panel.webview.postMessage(queued);
+                }
                 if (this.uri !== undefined) {
                     void this.draw({ uri: this.uri, name: this.current?.statement });
                 }

@@ -88,7 +88,14 @@ const PADDING = 16;
 let elkInstance: InstanceType<typeof ELK> | undefined;
 
 function elk(): InstanceType<typeof ELK> {
-    elkInstance ??= new ELK();
+    if (elkInstance === undefined) {
+        // Inside a web worker, loading elkjs's own worker code sets the worker's `onmessage` to
+        // elkjs's dispatcher, which would cut the host (the language server's connection) off.
+        const scope = globalThis as { onmessage?: unknown };
+        const own = scope.onmessage;
+        elkInstance = new ELK();
+        if (scope.onmessage !== own) scope.onmessage = own;
+    }
     return elkInstance;
 }
 
@@ -214,8 +221,9 @@ async function stress(
                 ...size,
                 x: center.x - size.width / 2,
                 y: center.y - size.height / 2,
-                layoutOptions:
-                    pin && fixed.has(node.id) ? { 'elk.stress.fixed': 'true' } : undefined,
+                ...(pin && fixed.has(node.id)
+                    ? { layoutOptions: { 'elk.stress.fixed': 'true' } }
+                    : {}),
             };
         }),
         edges: term.edges

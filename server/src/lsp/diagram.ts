@@ -30,7 +30,6 @@ export const diagramFeature: Feature = {
         // One drawing at a time: each starts from the layout the one before it left.
         let queue: Promise<unknown> = Promise.resolve();
         const answer = async (params: StatementParams): Promise<DiagramResult | null> => {
-            context.log.info(`DEBUGSERVER answer ${JSON.stringify(params)}`);
             try {
                 const state = context.documents.get(params.uri);
                 if (state === undefined) return null;
@@ -45,7 +44,6 @@ export const diagramFeature: Feature = {
             }
         };
         context.connection.onRequest(DiagramRequest.method, (params: StatementParams) => {
-            context.log.info(`DEBUGSERVER received ${JSON.stringify(params)}`);
             const result = queue.then(() => answer(params));
             queue = result;
             return result;
@@ -80,7 +78,6 @@ async function drawEquation(
         };
     }
     const key = `${state.uri}#${equation.name}`;
-    context.log.info(`DEBUGSERVER draw ${equation.name} hints=${JSON.stringify(hints.get(key))}`);
     const { svg, layout } = await drawNetwork(network, {
         hints: hints.get(key),
         standalone: false,
@@ -108,7 +105,6 @@ async function drawEquation(
         }
     }
 
-    context.log.info(`DEBUGSERVER drawn ${equation.name}`);
     const settings = context.settings();
     const steps: DiagramStepInfo[] = [];
     let totals = { totalFlops: 0, peakBytes: 0 };
