@@ -193,6 +193,29 @@ void test('completion after `=` offers the built-ins', async () => {
     await page.keyboard.press('Escape');
 });
 
+void test('Format Document gives the canonical layout', async () => {
+    await page.locator('.monaco-editor .view-line').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('size   Extra=2*N');
+    // From the command palette: in a browser, Shift+Alt+F opens the File menu instead.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Format Document');
+    await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: /^Format Document/ })
+        .first()
+        .waitFor();
+    await page.keyboard.press('Enter');
+    try {
+        await page
+            .locator('.monaco-editor .view-line', { hasText: 'size Extra = 2 * N' })
+            .waitFor({ timeout: 20_000 });
+    } finally {
+        await shot('formatted');
+        await page.keyboard.press('Escape');
+    }
+});
+
 void test('the outline lists the statements', async () => {
     // Fold the folder view so that the outline has the height to show every row.
     await page.locator('.pane-header', { hasText: 'Test Files' }).click();
