@@ -1,6 +1,6 @@
 /** The CPU backend: runs a plan with plain loops over typed arrays; the reference for the others. */
 import type { DType } from '../network/ir';
-import type { FillStep, GatherStep, GemmStep, PatternStep, Plan, Step } from './plan';
+import type { FillStep, GatherStep, GatherView, GemmStep, PatternStep, Plan, Step } from './plan';
 
 export type Float = Float32Array | Float64Array;
 
@@ -94,10 +94,42 @@ export function runStep(step: Step, buffers: Float[]): void {
         case 'gather':
             gather(step, buffers[step.src]!, buffers[step.dst]!);
             break;
-        case 'gemm':
-            gemm(step, buffers[step.a]!, buffers[step.b]!, buffers[step.dst]!);
+        case 'gemm': {
+            const a =
+                step.aView === undefined ? buffers[step.a]! : materialize(step.aView, buffers);
+            const b =
+                step.bView === undefined ? buffers[step.b]! : materialize(step.bView, buffers);
+            gemm(step, a, b, buffers[step.dst]!);
             break;
+        }
     }
+}
+
+/**
+ * The CPU reads an implicit-GEMM operand by gathering it into a scratch array first: a block of
+ * loads through the index arithmetic per multiply-add would cost more than the copy.
+ */
+function materialize(view: GatherView, buffers: Float[]): Float {
+    const src = buffers[view.src]!;
+    const elements = view.outShape.reduce((product, size) => product * size, 1);
+    const out =
+        src instanceof Float64Array ? new Float64Array(elements) : new Float32Array(elements);
+    gather(
+        {
+            ...view,
+            kind: 'gather',
+            label: '',
+            dst: -1,
+            sumShape: [],
+            scale: 1,
+            accumulate: false,
+            flops: 0,
+            bytes: 0,
+        },
+        src,
+        out,
+    );
+    return out;
 }
 
 function fill(step: FillStep, dst: Float): void {

@@ -142,6 +142,20 @@ function median(values: number[]): number {
     return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The CPU gathers an implicit-GEMM operand into scratch memory while its step runs. */
+function scratchElements(plan: Plan): number {
+    let most = 0;
+    for (const step of plan.steps) {
+        if (step.kind !== 'gemm') continue;
+        let elements = 0;
+        for (const view of [step.aView, step.bView]) {
+            if (view !== undefined) elements += elementCount(view.outShape);
+        }
+        most = Math.max(most, elements);
+    }
+    return most;
+}
+
 export function cpuBackend(): Backend {
     return {
         info: { name: 'cpu', timing: 'performance.now', notes: [] },
@@ -150,6 +164,8 @@ export function cpuBackend(): Backend {
                 plan,
                 BYTES_PER_ELEMENT[plan.dtype === 'f16' ? 'f32' : plan.dtype],
                 budgetBytes,
+                undefined,
+                scratchElements(plan),
             );
         },
         async run(plan, inputs, options, cancel) {
@@ -301,7 +317,11 @@ export function planFor(network: Network, kind: PlanKind = 'structured'): Plan {
             return undefined;
         }
     });
-    return buildPlan(network, { paths, densePatterns: kind === 'dense-patterns' });
+    return buildPlan(network, {
+        paths,
+        densePatterns: kind === 'dense-patterns',
+        implicitGemm: kind === 'structured',
+    });
 }
 
 function loadInput(name: string, file: string, shape: number[]): NpyArray {

@@ -56,7 +56,23 @@ export interface GatherStep {
     bytes: number;
 }
 
-/** `C[b, m, n] = Σ_k A[b, m, k] B[b, k, n]` with A and B strided, C contiguous. */
+/**
+ * A pure gather (no sums) read in place of a buffer: element `e` of the virtual buffer is the
+ * gather's output element `e`, computed from `src` by the same index arithmetic.
+ */
+export interface GatherView {
+    src: number;
+    outShape: number[];
+    srcOffset: number;
+    srcStrides: number[];
+    constraints: Constraint[];
+}
+
+/**
+ * `C[b, m, n] = Σ_k A[b, m, k] B[b, k, n]` with A and B strided, C contiguous. With `aView` or
+ * `bView` the operand is read through a pattern's index arithmetic (an implicit GEMM): `a` or `b`
+ * then names a buffer that is never written.
+ */
 export interface GemmStep {
     kind: 'gemm';
     label: string;
@@ -69,6 +85,8 @@ export interface GemmStep {
     k: number;
     aStrides: [number, number, number];
     bStrides: [number, number, number];
+    aView?: GatherView;
+    bView?: GatherView;
     flops: number;
     bytes: number;
 }
@@ -121,6 +139,11 @@ export interface PlanOptions {
     /** One linear contraction path per term; a missing or unusable one falls back to greedy. */
     paths?: (number[][] | undefined)[];
     densePatterns?: boolean;
+    /**
+     * Read an operand of a matrix product through its pattern gather instead of writing the
+     * gathered tensor first (default true; false gives the explicit unfold).
+     */
+    implicitGemm?: boolean;
 }
 
 /** A network this runtime cannot plan; the message says which part. */
@@ -473,9 +496,9 @@ class Planner {
 
     /**
      * Contracts two intermediates, keeping the indices in `needed` (used later or in the output).
-     * FIXME: a pattern that meets a weight is applied by a gather into a temporary (an explicit
-     * unfold) before the matrix product; an implicit-GEMM kernel that does the index arithmetic
-     * while loading its tiles would save that temporary and its memory traffic.
+     * A pattern that meets a weight is applied by a gather that the matrix product then reads in
+     * place (an implicit GEMM, see `takeView`). FIXME: only a gather that sums nothing can be read
+     * in place; one that also sums an index is still written to a temporary first.
      */
     private contract(a: Value, b: Value, needed: Set<string>): Value {
         const patterns = [...a.patterns, ...b.patterns];
@@ -703,9 +726,12 @@ class Planner {
             this.product(group),
         ) as [number, number, number, number];
         const dst = this.buffer(sizeBatch * m * n, 'temp');
-        this.steps.push({
+        const aView = this.takeView(operandA);
+        const bView = this.takeView(operandB);
+        const implicit = [aView, bView].some((view) => view !== undefined) ? 'implicit ' : '';
+        const step: GemmStep = {
             kind: 'gemm',
-            label: `matmul ${list(operandA.indices)}×${list(operandB.indices)} → ${list(out)}`,
+            label: `${implicit}matmul ${list(operandA.indices)}×${list(operandB.indices)} → ${list(out)}`,
             a: operandA.buffer,
             b: operandB.buffer,
             dst,
@@ -717,8 +743,42 @@ class Planner {
             bStrides: stridesB,
             flops: 2 * sizeBatch * m * n * k,
             bytes: sizeBatch * (m * k + k * n + m * n) * this.bytes,
-        });
+        };
+        if (aView !== undefined) step.aView = aView;
+        if (bView !== undefined) step.bView = bView;
+        this.steps.push(step);
         return { buffer: dst, indices: out };
+    }
+
+    /**
+     * When `value` was just written by a pure pattern gather that nothing else reads, removes that
+     * step and returns it as a view for the matrix product to read through.
+     */
+    private takeView(value: DenseValue): GatherView | undefined {
+        if (this.options.implicitGemm === false) return undefined;
+        const at = this.steps.findIndex((step) => step.dst === value.buffer);
+        const producer = this.steps[at];
+        if (producer?.kind !== 'gather' || this.buffers[value.buffer]!.kind !== 'temp')
+            return undefined;
+        if (producer.sumShape.length > 0 || producer.constraints.length === 0) return undefined;
+        if (producer.scale !== 1 || producer.accumulate) return undefined;
+        const read = this.steps
+            .slice(at + 1)
+            .some((step) =>
+                step.kind === 'gather'
+                    ? step.src === value.buffer
+                    : step.kind === 'gemm' && (step.a === value.buffer || step.b === value.buffer),
+            );
+        if (read) return undefined;
+        this.steps.splice(at, 1);
+        this.buffers[value.buffer]!.elements = 0;
+        return {
+            src: producer.src,
+            outShape: producer.outShape,
+            srcOffset: producer.srcOffset,
+            srcStrides: producer.srcStrides,
+            constraints: producer.constraints,
+        };
     }
 
     private relayout(value: DenseValue, order: string[]): DenseValue {

@@ -111,8 +111,11 @@ export function checkFits(
     bytesPerElement: number,
     budgetBytes: number | undefined,
     limits?: AdapterReport['limits'],
+    scratchElements = 0,
 ): void {
-    const total = plan.buffers.reduce((sum, buffer) => sum + buffer.elements * bytesPerElement, 0);
+    const total =
+        plan.buffers.reduce((sum, buffer) => sum + buffer.elements * bytesPerElement, 0) +
+        scratchElements * bytesPerElement;
     if (budgetBytes !== undefined && total > budgetBytes) {
         throw new PlanTooLargeError(
             `the plan for ${plan.name} needs ${formatBytes(total)} in ${plan.buffers.length} buffers, ` +

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { create, globals } from 'webgpu';
 
-import type { GatherStep, GemmStep, Plan, Step } from '../plan';
+import type { GatherStep, GatherView, GemmStep, Plan, Step } from '../plan';
 import {
     type AdapterReport,
     type DeviceElement,
@@ -241,6 +241,46 @@ function gatherHeader(step: GatherStep, outCount: number): string {
     ].join('\n');
 }
 
+/**
+ * `loadA` or `loadB` for gemm.wgsl: a plain read, or the unrolled index arithmetic of a pattern
+ * gather (decode the element's coordinates, solve each constraint, read or give 0).
+ */
+function loadFunction(
+    name: 'loadA' | 'loadB',
+    buffer: 'a' | 'b',
+    view: GatherView | undefined,
+): string {
+    if (view === undefined)
+        return `fn ${name}(index: u32) -> f32 { return f32(${buffer}[index]); }\n`;
+    const lines = [`fn ${name}(index: u32) -> f32 {`, '    var rest = index;'];
+    const rank = view.outShape.length;
+    for (let axis = rank - 1; axis >= 0; axis--) {
+        lines.push(`    let c${axis} = i32(rest % ${view.outShape[axis]}u);`);
+        if (axis > 0) lines.push(`    rest = rest / ${view.outShape[axis]}u;`);
+    }
+    const terms = (coefficients: number[], base: number): string =>
+        [
+            `${base}i`,
+            ...coefficients.flatMap((coefficient, axis) =>
+                coefficient === 0 || axis >= rank ? [] : [`${coefficient}i * c${axis}`],
+            ),
+        ].join(' + ');
+    lines.push(`    var address = ${terms(view.srcStrides, view.srcOffset)};`);
+    view.constraints.forEach((constraint, m) => {
+        lines.push(`    let n${m} = ${terms(constraint.coefs, constraint.base)};`);
+        const divisor = constraint.divisor;
+        lines.push(`    let v${m} = n${m} / ${divisor}i;`);
+        const checks = [`n${m} < 0i`, `v${m} >= ${constraint.size}i`];
+        if (divisor !== 1) checks.push(`v${m} * ${divisor}i != n${m}`);
+        if (constraint.check >= 0) checks.push(`v${m} != c${constraint.check}`);
+        lines.push(`    if (${checks.join(' || ')}) { return 0.0; }`);
+        if (constraint.srcStride !== 0)
+            lines.push(`    address += v${m} * ${constraint.srcStride}i;`);
+    });
+    lines.push(`    return f32(${buffer}[u32(address)]);`, '}', '');
+    return lines.join('\n');
+}
+
 function gemmParams(step: GemmStep): Uint32Array<ArrayBuffer> {
     return Uint32Array.from([
         step.batch,
@@ -312,7 +352,9 @@ async function prepare(
             return { pipeline: kernel, bindGroup, workgroups: linearGroups(dstElements, limit) };
         }
         case 'gemm': {
-            const kernel = await pipeline('gemm', 'main', element);
+            const header =
+                loadFunction('loadA', 'a', step.aView) + loadFunction('loadB', 'b', step.bView);
+            const kernel = await pipeline('gemm', 'main', element, header);
             const params = uniform(gemmParams(step), GPUBufferUsage.UNIFORM);
             const workgroups: [number, number, number] = [
                 Math.ceil(step.n / 64),
@@ -329,8 +371,8 @@ async function prepare(
                 device.createBindGroup({
                     layout: kernel.getBindGroupLayout(0),
                     entries: [
-                        { binding: 0, resource: { buffer: buffers[step.a]! } },
-                        { binding: 1, resource: { buffer: buffers[step.b]! } },
+                        { binding: 0, resource: { buffer: buffers[step.aView?.src ?? step.a]! } },
+                        { binding: 1, resource: { buffer: buffers[step.bView?.src ?? step.b]! } },
                         { binding: 2, resource: { buffer: buffers[step.dst]! } },
                         { binding: 3, resource: { buffer: params } },
                     ],

@@ -1,7 +1,10 @@
 // Batched matrix product C[b, m, n] = sum_k A[b, m, k] * B[b, k, n]: 64x64 tiles of C per
 // workgroup, staged through workgroup memory in slices of 16 along k; each invocation keeps a 4x4
 // block of C in registers. A and B are strided, C is contiguous. Accumulates in f32.
-// The host replaces ELEMENT with f32 or f16 (and adds `enable f16;` for the latter).
+// The host prepends `fn loadA(index: u32) -> f32` and `loadB`: a plain read of `a` or `b`, or, for
+// an implicit GEMM, the index arithmetic of a pattern gather that reads the tensor it would have
+// unfolded (bound as `a` or `b`) and gives 0 in the padding. It replaces ELEMENT with f32 or f16
+// (and adds `enable f16;` for the latter).
 
 alias T = ELEMENT;
 
@@ -48,7 +51,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
             let gka = k0 + ka;
             var va = 0.0;
             if (gm < p.m && gka < p.k) {
-                va = f32(a[batch * p.sab + gm * p.sam + gka * p.sak]);
+                va = loadA(batch * p.sab + gm * p.sam + gka * p.sak);
             }
             tileA[ka * TM + mm] = va;
             let kb = e / TN;
@@ -57,7 +60,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
             let gn = col0 + nn;
             var vb = 0.0;
             if (gkb < p.k && gn < p.n) {
-                vb = f32(b[batch * p.sbb + gkb * p.sbk + gn * p.sbn]);
+                vb = loadB(batch * p.sbb + gkb * p.sbk + gn * p.sbn);
             }
             tileB[kb * TN + nn] = vb;
         }
