@@ -1,12 +1,13 @@
 // The diagram preview's webview script in headless Chromium, fed as VS Code would feed it.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chain, conv2d, FIXTURES, kfc, twoTerms } from './fixtures';
 import { diagramResult, launch, openPreview, posted, send } from './harness';
 import type { DiagramResult } from '../../server/src/lsp/protocol';
+import { analyze } from '../../server/src/language/analyze';
 
 const SCREENSHOTS = join(__dirname, '..', '..', '.tmp', 'diagram-screenshots');
 
@@ -19,11 +20,13 @@ interface Box {
 }
 
 async function show(page: Page, diagram: DiagramResult): Promise<void> {
+    // Mark the drawing shown now, then wait for the one that replaces it.
+    await page.evaluate(() => document.querySelector('svg')?.setAttribute('data-old', ''));
     await send(page, { type: 'diagram', diagram });
-    await page.waitForFunction(
-        (name) => document.querySelector('svg title')?.textContent === name,
-        diagram.statement,
-    );
+    await page.waitForFunction((name) => {
+        const svg = document.querySelector('#canvas svg:not([data-old])');
+        return svg?.querySelector('title')?.textContent === name;
+    }, diagram.statement);
 }
 
 /** The rendered boxes of every label (node names, index labels, signs), as the browser sets them. */
@@ -40,6 +43,25 @@ async function labelBoxes(page: Page): Promise<Box[]> {
             };
         }),
     );
+}
+
+/** Pairs of rendered labels whose boxes overlap. */
+async function clashes(page: Page): Promise<string[]> {
+    const boxes = await labelBoxes(page);
+    const found: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i]!;
+            const b = boxes[j]!;
+            const apart =
+                a.x + a.width <= b.x ||
+                b.x + b.width <= a.x ||
+                a.y + a.height <= b.y ||
+                b.y + b.height <= a.y;
+            if (!apart) found.push(`${a.text} / ${b.text}`);
+        }
+    }
+    return found;
 }
 
 void describe('diagram preview in Chromium', () => {
@@ -67,21 +89,7 @@ void describe('diagram preview in Chromium', () => {
                     name,
                 );
                 assert.equal(edges, diagram.svg.split('class="tn-edge"').length - 1, name);
-                const boxes = await labelBoxes(page);
-                const clashes: string[] = [];
-                for (let i = 0; i < boxes.length; i++) {
-                    for (let j = i + 1; j < boxes.length; j++) {
-                        const a = boxes[i]!;
-                        const b = boxes[j]!;
-                        const apart =
-                            a.x + a.width <= b.x ||
-                            b.x + b.width <= a.x ||
-                            a.y + a.height <= b.y ||
-                            b.y + b.height <= a.y;
-                        if (!apart) clashes.push(`${a.text} / ${b.text}`);
-                    }
-                }
-                assert.deepEqual(clashes, [], `${name}: overlapping labels`);
+                assert.deepEqual(await clashes(page), [], `${name}: overlapping labels`);
                 await page
                     .locator('svg')
                     .screenshot({ path: join(SCREENSHOTS, `${name}-${theme}.png`) });
@@ -95,6 +103,28 @@ void describe('diagram preview in Chromium', () => {
             await page.close();
         });
     }
+
+    void it('draws every equation of examples/ with its labels apart', async () => {
+        const { page, problems } = await openPreview(browser);
+        const folder = join(__dirname, '..', '..', 'examples');
+        const files = readdirSync(folder).filter((name) => name.endsWith('.tnet'));
+        let drawn = 0;
+        for (const file of files.sort()) {
+            const analysis = analyze(readFileSync(join(folder, file), 'utf8'));
+            for (const equation of analysis.equations) {
+                if (equation.network === undefined) continue;
+                const diagram = await diagramResult(equation.network);
+                await show(page, diagram);
+                assert.deepEqual(await clashes(page), [], `${file} ${equation.name}`);
+                const shot = `example-${file.replace('.tnet', '')}-${equation.name}.png`;
+                await page.locator('svg').screenshot({ path: join(SCREENSHOTS, shot) });
+                drawn++;
+            }
+        }
+        assert.ok(drawn >= files.length);
+        assert.deepEqual(problems, []);
+        await page.close();
+    });
 
     void it('highlights a hovered node and edge and posts their source ranges', async () => {
         const { page, problems } = await openPreview(browser);

@@ -13,7 +13,11 @@ export interface Box {
     height: number;
 }
 
-/** Labels are set in a monospace face, so their width follows from the character count. */
+/**
+ * Labels are set in a monospace face, so their width follows from the character count.
+ * FIXME: the preview uses the editor's font, which may be wider than 0.62 em per character (or
+ * not monospace at all); labels are then measured too small and may touch.
+ */
 export const LABEL_FONT_SIZE = 11;
 export const NODE_FONT_SIZE = 13;
 const CHAR_WIDTH_EM = 0.62;
