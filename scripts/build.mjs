@@ -62,3 +62,5 @@ const present = targets.filter((target) => existsSync(target.entryPoints[0]));
 await Promise.all(present.map((target) => build(target)));
 // The WebGPU worker reads its WGSL kernels from dist/wgsl at run time.
 cpSync('server/src/runtime/webgpu/kernels', 'dist/wgsl', { recursive: true });
+// The browser playground (dist/playground) reuses the web language server bundled above.
+await import('../playground/build.mjs');

@@ -1,0 +1,5 @@
+// The examples are bundled as text (esbuild's `text` loader for `.tnet`).
+declare module '*.tnet' {
+    const text: string;
+    export default text;
+}
