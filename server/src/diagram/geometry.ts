@@ -15,8 +15,8 @@ export interface Box {
 
 /**
  * Labels are set in a monospace face, so their width follows from the character count.
- * FIXME: the preview uses the editor's font, which may be wider than 0.62 em per character (or
- * not monospace at all); labels are then measured too small and may touch.
+ * FIXME: a system without any of the stylesheet's monospace faces may fall back to one wider than
+ * 0.62 em per character; labels are then measured too small and may touch.
  */
 export const LABEL_FONT_SIZE = 11;
 export const NODE_FONT_SIZE = 13;

@@ -16,7 +16,7 @@ export const DIAGRAM_CSS = `
     --tn-merge-a: var(--vscode-charts-purple, #7c3aed);
     --tn-merge-b: var(--vscode-charts-yellow, #ca8a04);
     color: var(--tn-fg);
-    font-family: var(--vscode-editor-font-family, 'DejaVu Sans Mono', ui-monospace, monospace);
+    font-family: 'DejaVu Sans Mono', Menlo, Consolas, ui-monospace, monospace;
 }
 @media (prefers-color-scheme: dark) {
     .tnet-diagram {
