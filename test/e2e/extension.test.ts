@@ -50,8 +50,6 @@ async function shot(name: string): Promise<void> {
 }
 
 before(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
     mkdirSync(SHOTS, { recursive: true });
     workbench = await openWorkbench({ 'conv.tnet': SOURCE }, 'e2e');
     page = workbench.page;
