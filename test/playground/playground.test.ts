@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { formatText } from '../../server/src/lsp/features/formatting';
 
 const ROOT = join(__dirname, '..', '..');
 const SCREENSHOTS = join(ROOT, '.tmp', 'playground-screenshots');
@@ -39,6 +40,7 @@ type PlaygroundWindow = Window & {
             getValue(): string;
             setValue(text: string): void;
             setPosition(position: { lineNumber: number; column: number }): void;
+            getPosition(): { lineNumber: number; column: number } | null;
             focus(): void;
             getModel(): { uri: unknown } | null;
             getDomNode(): HTMLElement | null;
@@ -227,11 +229,47 @@ void describe('playground in Chromium', () => {
                 editor.setPosition({ lineNumber, column: 1 });
             }, equation.line);
             await waitForDiagram(page, equation.name!);
-            const drawn = await tensorsDrawn(page);
-            assert.ok(drawn.includes(equation.name!), `${equation.name}: ${drawn.join()}`);
+            assert.deepEqual(await tensorsDrawn(page), ['A', 'B', 'C', equation.name!].sort());
             assert.equal(await page.locator('#diagram-title').innerText(), equation.name);
         }
         await page.screenshot({ path: join(SCREENSHOTS, 'diagram.png') });
+    });
+
+    void it('shows inlay hints, goes to a definition and formats', async () => {
+        await page.locator('#example').selectOption('einsum-chain.tnet');
+        await page.locator('.view-line', { hasText: 'M2[i, l]: [64, 512]' }).waitFor(SLOW);
+        const lines = readFileSync(join(ROOT, 'examples/einsum-chain.tnet'), 'utf8').split('\n');
+        const use = lines.findIndex((text) => text.startsWith('M2['));
+        const point = await pointAt(page, use + 1, lines[use]!.indexOf('B[') + 1);
+        await page.mouse.click(point.x, point.y);
+        await page.keyboard.press('F12');
+        const declaration = lines.findIndex((text) => text.startsWith('tensor B[')) + 1;
+        await page.waitForFunction(
+            (line) =>
+                (window as unknown as PlaygroundWindow).tnetPlayground.editor.getPosition()
+                    ?.lineNumber === line,
+            declaration,
+            SLOW,
+        );
+        const messy = 'tensor A[2,3]\ntensor B[3,4]\nM[i,k]=A[i,j]*B[j,k]\n';
+        await page.evaluate(
+            (value) =>
+                (window as unknown as PlaygroundWindow).tnetPlayground.editor.setValue(value),
+            messy,
+        );
+        assert.notEqual(formatText(messy), messy);
+        await page.locator('#format').click();
+        await page.waitForFunction(
+            (tidy) =>
+                (window as unknown as PlaygroundWindow).tnetPlayground.editor.getValue() === tidy,
+            formatText(messy),
+            SLOW,
+        );
+        // The hints and the diagram follow the edit too.
+        await page.locator('.view-line', { hasText: 'M[i, k]: [2, 4] = A' }).waitFor(SLOW);
+        await waitForDiagram(page, 'M');
+        assert.deepEqual(await tensorsDrawn(page), ['A', 'B', 'M']);
+        await page.screenshot({ path: join(SCREENSHOTS, 'formatted.png') });
     });
 
     void it('logged no console errors and asked for nothing outside the playground', () => {
