@@ -18,6 +18,7 @@ import type {
     Range,
     SemanticTokens,
     SemanticTokensLegend,
+    SignatureHelp,
     TextEdit,
 } from 'vscode-languageserver-protocol';
 import { monaco } from './monaco';
@@ -289,6 +290,40 @@ export class LanguageClient {
                           }
                         : { uri: monaco.Uri.parse(location.uri), range: toRange(location.range) },
                 );
+            },
+        });
+        const signatures = capabilities.signatureHelpProvider;
+        languages.registerSignatureHelpProvider(LANGUAGE_ID, {
+            signatureHelpTriggerCharacters: signatures?.triggerCharacters ?? [],
+            signatureHelpRetriggerCharacters: signatures?.retriggerCharacters ?? [],
+            provideSignatureHelp: async (model, position) => {
+                const help = await this.rpc.request<SignatureHelp | null>(
+                    'textDocument/signatureHelp',
+                    this.at(model, position),
+                );
+                if (help === null) return null;
+                return {
+                    value: {
+                        activeSignature: help.activeSignature ?? 0,
+                        activeParameter: help.activeParameter ?? 0,
+                        signatures: help.signatures.map((signature) => ({
+                            label: signature.label,
+                            documentation:
+                                signature.documentation === undefined
+                                    ? undefined
+                                    : markdown(signature.documentation),
+                            parameters: (signature.parameters ?? []).map((parameter) => ({
+                                label: parameter.label,
+                                documentation:
+                                    parameter.documentation === undefined
+                                        ? undefined
+                                        : markdown(parameter.documentation),
+                            })),
+                            activeParameter: signature.activeParameter ?? undefined,
+                        })),
+                    },
+                    dispose: () => undefined,
+                };
             },
         });
         const legend = capabilities.semanticTokensProvider?.legend as

@@ -28,7 +28,12 @@ const showStatus = (message: string, isError: boolean): void => {
 };
 
 registerLanguage();
-const client = new LanguageClient(new Worker('server.js'), { status: showStatus });
+const serverWorker = new Worker('server.js');
+serverWorker.addEventListener('error', (event) => {
+    console.error(`tnet server worker: ${event.message}`);
+    showStatus('the language server stopped: reload the page', true);
+});
+const client = new LanguageClient(serverWorker, { status: showStatus });
 
 const models = new Map<string, monaco.editor.ITextModel>();
 /** The model of an example, created and opened on the server the first time it is shown. */

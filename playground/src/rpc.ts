@@ -36,6 +36,12 @@ export class RpcConnection {
         worker.addEventListener('message', (event: MessageEvent<Message>) =>
             this.receive(event.data),
         );
+        // A worker that fails to load or throws at the top level answers nothing more.
+        worker.addEventListener('error', (event) => {
+            const reason = new Error(`the worker failed: ${event.message || 'it did not load'}`);
+            for (const waiting of this.pending.values()) waiting.reject(reason);
+            this.pending.clear();
+        });
     }
 
     request<R>(method: string, params: unknown): Promise<R> {

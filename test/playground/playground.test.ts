@@ -195,7 +195,7 @@ void describe('playground in Chromium', () => {
         await page.screenshot({ path: join(SCREENSHOTS, 'marker.png') });
     });
 
-    void it('completion offers the built-ins', async () => {
+    void it('completion offers the built-ins, signature help their parameters', async () => {
         await page.evaluate(() => {
             const { editor } = (window as unknown as PlaygroundWindow).tnetPlayground;
             const lines = editor.getValue().split('\n').length;
@@ -210,6 +210,10 @@ void describe('playground in Chromium', () => {
         for (const builtin of ['conv', 'einsum'])
             assert.ok(labels.includes(builtin), labels.join());
         await page.screenshot({ path: join(SCREENSHOTS, 'completion.png') });
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('conv(');
+        await page.locator('.parameter-hints-widget', { hasText: 'stride' }).waitFor(SLOW);
+        await page.screenshot({ path: join(SCREENSHOTS, 'signature.png') });
         await page.keyboard.press('Escape');
     });
 
