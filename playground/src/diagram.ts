@@ -6,7 +6,7 @@ import {
     type DiagramResult,
     type StatementParams,
 } from '../../server/src/lsp/protocol';
-import { type LanguageClient, toPosition } from './lsp';
+import { type LanguageClient, toPosition, toRange } from './lsp';
 import type { monaco } from './monaco';
 
 /** Long enough to skip the requests of a burst of keystrokes, short enough to feel live. */
@@ -17,6 +17,7 @@ export class DiagramPane {
     private asked = 0;
     /** The statement drawn (or failing to draw) now. */
     private shown: { uri: string; statement: string } | undefined;
+    private nodes: DiagramResult['nodes'] = [];
 
     constructor(
         private readonly client: LanguageClient,
@@ -28,6 +29,7 @@ export class DiagramPane {
         const style = document.createElement('style');
         style.textContent = DIAGRAM_CSS;
         document.head.append(style);
+        canvas.addEventListener('click', (event) => this.reveal(event.target));
         editor.onDidChangeCursorPosition(() => this.schedule());
         editor.onDidChangeModelContent(() => this.schedule());
         editor.onDidChangeModel(() => this.schedule());
@@ -68,6 +70,7 @@ export class DiagramPane {
     private draw(result: DiagramResult | null): void {
         this.shown = result === null ? undefined : { uri: result.uri, statement: result.statement };
         this.canvas.dataset.statement = result?.statement ?? '';
+        this.nodes = result?.nodes ?? [];
         if (result === null) {
             this.show('Diagram', 'This document has no equation yet.', false);
             this.canvas.replaceChildren();
@@ -91,6 +94,18 @@ export class DiagramPane {
             false,
         );
         this.canvas.replaceChildren(document.importNode(root, true));
+    }
+
+    /** A click on a tensor selects where the statement writes it. */
+    private reveal(target: EventTarget | null): void {
+        const element = target instanceof Element ? target.closest('[data-node]') : null;
+        const id = element?.getAttribute('data-node');
+        const range = this.nodes.find((node) => node.id === id)?.range;
+        if (range === undefined) return;
+        const selection = toRange(range);
+        this.editor.setSelection(selection);
+        this.editor.revealRangeInCenterIfOutsideViewport(selection);
+        this.editor.focus();
     }
 
     private show(title: string, message: string, isError: boolean): void {

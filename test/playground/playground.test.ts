@@ -42,7 +42,9 @@ type PlaygroundWindow = Window & {
             setPosition(position: { lineNumber: number; column: number }): void;
             getPosition(): { lineNumber: number; column: number } | null;
             focus(): void;
-            getModel(): { uri: unknown } | null;
+            getModel(): { uri: unknown; getValueInRange(range: unknown): string } | null;
+            getSelection(): unknown;
+            revealPosition(position: { lineNumber: number; column: number }): void;
             getDomNode(): HTMLElement | null;
             getScrolledVisiblePosition(position: { lineNumber: number; column: number }): {
                 top: number;
@@ -87,11 +89,12 @@ async function waitForDiagram(page: Page, statement: string): Promise<void> {
     );
 }
 
-/** Where on the page a character of the editor is drawn (its middle). */
+/** Where on the page a character of the editor is drawn (its middle), scrolled into view. */
 async function pointAt(page: Page, lineNumber: number, column: number) {
     return page.evaluate(
         ([line, col]) => {
             const { editor } = (window as unknown as PlaygroundWindow).tnetPlayground;
+            editor.revealPosition({ lineNumber: line!, column: col! });
             const box = editor.getDomNode()!.getBoundingClientRect();
             const at = editor.getScrolledVisiblePosition({ lineNumber: line!, column: col! })!;
             return { x: box.left + at.left + 3, y: box.top + at.top + at.height / 2 };
@@ -146,6 +149,13 @@ void describe('playground in Chromium', () => {
         await page.locator('.view-line', { hasText: 'pattern P = conv' }).waitFor();
         await waitForDiagram(page, 'Y');
         assert.deepEqual(await tensorsDrawn(page), ['K', 'P', 'Q', 'X', 'Y']);
+        // A click on a tensor of the drawing selects it in the text.
+        await page.locator('#diagram-canvas g[data-tensor="K"]').click();
+        const selected = await page.evaluate(() => {
+            const { editor } = (window as unknown as PlaygroundWindow).tnetPlayground;
+            return editor.getModel()!.getValueInRange(editor.getSelection()!);
+        });
+        assert.equal(selected, 'K[d, c, i, j]');
         await page.screenshot({ path: join(SCREENSHOTS, 'loaded.png') });
     });
 
