@@ -1,7 +1,8 @@
 // The runtime side by side, in one run: conv2d forward and both VJPs, unfold, KFC and KFAC-reduce
 // at a small size and at a ResNet-18 layer (batch 8, 64 channels, 56x56, 3x3), on the CPU and
 // WebGPU backends, each with the structured, dense-pattern and unfold plans, against PyTorch on the
-// CPU. Times are medians; ratios are to the structured plan on the same backend and to PyTorch.
+// CPU. Times are medians over rounds in which the plans take turns; ratios are to the structured
+// plan on the same backend and to PyTorch.
 //
 // Run: node --import tsx bench/runtime.ts [--sizes small,resnet] [--backends cpu,webgpu]
 //      [--cases conv,vjp-x,vjp-w,unfold,kfc,kfac-reduce] [--plans structured,dense-patterns,unfold]
@@ -156,6 +157,12 @@ function inputsFor(plan: ReturnType<typeof planFor>): Record<string, Float32Arra
     return inputs;
 }
 
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 function cell(value: number | undefined, digits = 2): string {
     return value === undefined ? '-' : value.toFixed(digits);
 }
@@ -189,33 +196,46 @@ async function main(): Promise<void> {
                         (candidate) => candidate.name === CASES[name],
                     );
                     if (equation?.network === undefined) throw new Error(`no network for ${name}`);
-                    for (const kind of plans) {
-                        const plan = planFor(equation.network, kind);
+                    // The plans take turns, one run each per round, so that a slow spell of this
+                    // shared machine falls on all of them alike rather than on one.
+                    const warmup =
+                        size.name === 'resnet' && backendName === 'cpu'
+                            ? Number(values['resnet-cpu-warmup'])
+                            : size.warmup;
+                    const entries = plans.map((kind) => {
+                        const plan = planFor(equation.network!, kind);
                         const row: Row = {
                             case: name,
                             size: size.name,
                             backend: backendName,
                             plan: kind,
                         };
-                        const warmup =
-                            size.name === 'resnet' && backendName === 'cpu'
-                                ? Number(values['resnet-cpu-warmup'])
-                                : size.warmup;
-                        try {
-                            const result = await backend.run(plan, inputsFor(plan), {
-                                warmup,
-                                repeat: size.repeat,
-                                budgetBytes: 4 * 1024 ** 3,
-                            });
-                            row.ms = result.totalMs;
-                            row.gflops = plan.flops / result.totalMs / 1e6;
-                        } catch (error) {
-                            if (!(error instanceof PlanTooLargeError)) throw error;
-                            row.note = 'too large';
+                        return { plan, row, inputs: inputsFor(plan), times: [] as number[] };
+                    });
+                    for (let round = 0; round < warmup + size.repeat; round++) {
+                        for (const entry of entries) {
+                            if (entry.row.note !== undefined) continue;
+                            try {
+                                const result = await backend.run(entry.plan, entry.inputs, {
+                                    warmup: 0,
+                                    repeat: 1,
+                                    budgetBytes: 4 * 1024 ** 3,
+                                });
+                                if (round >= warmup) entry.times.push(result.totalMs);
+                            } catch (error) {
+                                if (!(error instanceof PlanTooLargeError)) throw error;
+                                entry.row.note = 'too large';
+                            }
+                        }
+                    }
+                    for (const { plan, row, times } of entries) {
+                        if (times.length > 0) {
+                            row.ms = median(times);
+                            row.gflops = plan.flops / row.ms / 1e6;
                         }
                         rows.push(row);
                         console.error(
-                            `${name} ${size.name} ${backendName} ${kind}: ${cell(row.ms, 1)} ms`,
+                            `${name} ${size.name} ${backendName} ${row.plan}: ${cell(row.ms, 1)} ms`,
                         );
                     }
                 }
