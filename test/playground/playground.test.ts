@@ -149,6 +149,7 @@ void describe('playground in Chromium', () => {
         await page.locator('.view-line', { hasText: 'pattern P = conv' }).waitFor();
         await waitForDiagram(page, 'Y');
         assert.deepEqual(await tensorsDrawn(page), ['K', 'P', 'Q', 'X', 'Y']);
+        await page.screenshot({ path: join(SCREENSHOTS, 'loaded.png') });
         // A click on a tensor of the drawing selects it in the text.
         await page.locator('#diagram-canvas g[data-tensor="K"]').click();
         const selected = await page.evaluate(() => {
@@ -156,7 +157,6 @@ void describe('playground in Chromium', () => {
             return editor.getModel()!.getValueInRange(editor.getSelection()!);
         });
         assert.equal(selected, 'K[d, c, i, j]');
-        await page.screenshot({ path: join(SCREENSHOTS, 'loaded.png') });
     });
 
     void it('hovering an equation name shows its cost', async () => {
