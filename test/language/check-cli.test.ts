@@ -1,6 +1,6 @@
 // `tnet check` through the CLI's own entry: JSON, human output, exit codes, unreadable files.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -96,4 +96,20 @@ void test('usage: no file is exit 2, an unknown option is exit 2, --help describ
     assert.equal(help.code, 0);
     assert.match(help.stdout, /--json/);
     assert.match(help.stdout, /Exit status/);
+});
+
+void test('a directory with symbolic link cycles is walked once and each file checked once', async () => {
+    const top = join(mkdtempSync(join(tmpdir(), 'tnet-check-links-')), 'd');
+    const sub = join(top, 'sub');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'one.tnet'), 'tensor A[2, 3]\n');
+    symlinkSync('..', join(sub, 'up'));
+    symlinkSync(top, join(sub, 'self'));
+    const { code, stdout } = await run([top, '--json']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as { files: { file: string }[] };
+    assert.deepEqual(
+        report.files.map((file) => file.file),
+        [join(sub, 'one.tnet')],
+    );
 });

@@ -1,5 +1,5 @@
 /** `tnet check`: analyses `.tnet` files and reports their diagnostics and shapes. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MEMORY_BUDGET_BYTES, diagnose, parseByteSize } from '../cost/diagnose';
@@ -28,21 +28,33 @@ interface FileReport {
     tensors: Record<string, { shape: number[] }>;
 }
 
-/** The files named, with each directory replaced by the `.tnet` files under it, sorted. */
+/**
+ * The files named, with each directory replaced by the `.tnet` files under it, sorted. Symbolic
+ * links are followed, but each real directory is walked once and each real file is listed once,
+ * so a link cycle ends and a file reachable by several paths is checked once.
+ */
 function expand(paths: string[], unreadable: { file: string; message: string }[]): string[] {
     const files: string[] = [];
+    const seen = new Set<string>();
     const walk = (path: string, top: boolean) => {
         let isDirectory: boolean;
+        let real: string;
         try {
             isDirectory = statSync(path).isDirectory();
+            real = realpathSync(path);
         } catch (error) {
             if (top) unreadable.push({ file: path, message: describeError(error) });
             return;
         }
         if (!isDirectory) {
-            if (top || path.endsWith('.tnet')) files.push(path);
+            if ((top || path.endsWith('.tnet')) && !seen.has(real)) {
+                seen.add(real);
+                files.push(path);
+            }
             return;
         }
+        if (seen.has(real)) return;
+        seen.add(real);
         let entries: string[];
         try {
             entries = readdirSync(path).sort();
