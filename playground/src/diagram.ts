@@ -55,8 +55,10 @@ export class DiagramPane {
             }
             result ??= await this.ask({ uri });
         } catch (error) {
-            result = null;
-            this.show('Diagram', `The diagram failed: ${String(error)}`, true);
+            if (ticket === this.asked) {
+                this.show('Diagram', `The diagram failed: ${String(error)}`, true);
+            }
+            return;
         }
         // A later request supersedes this one; its answer alone is drawn.
         if (ticket !== this.asked) return;
