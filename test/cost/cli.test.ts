@@ -155,6 +155,12 @@ Z = conv(X, W, stride=2)
         assert.doesNotMatch(stdout, /W103/);
     });
 
+    void it('takes --memory-budget 0 as no budget: no W103', async () => {
+        const { code, stdout } = await tnet('check', dense, '--json', '--memory-budget', '0');
+        assert.equal(code, 0);
+        assert.doesNotMatch(stdout, /W103/);
+    });
+
     void it('rejects a budget that is not a size', async () => {
         const { code, stderr } = await tnet('check', dense, '--memory-budget', 'plenty');
         assert.equal(code, 2);

@@ -71,6 +71,11 @@ void describe('W103', () => {
         assert.deepEqual(budgetDiagnostics(analyze(CONV)), []);
     });
 
+    void it('is off with a budget of 0, as the editor setting documents', () => {
+        assert.equal(budgetDiagnostics(analyze(CONV), { memoryBudgetBytes: 1 }).length, 1);
+        assert.deepEqual(budgetDiagnostics(analyze(CONV), { memoryBudgetBytes: 0 }), []);
+    });
+
     void it('does not count the result itself as an intermediate', () => {
         const text = `tensor A[1024, 64]
 tensor B[64, 1024]

@@ -15,7 +15,8 @@ A directory checks every .tnet file in it (and below it).
 Options:
   --json      print {"files": [{"file", "diagnostics", "tensors"}]} instead of compiler-style lines
   --memory-budget SIZE
-              warn (W103) of an intermediate over SIZE bytes (512MiB, 2GB, ...; default 1GiB)
+              warn (W103) of an intermediate over SIZE bytes (512MiB, 2GB, ...; default 1GiB;
+              0 means no budget and no W103)
   -h, --help  show this help
 
 Exit status: 0 when no file has an error, 1 when some file has an error or cannot be read,

@@ -16,7 +16,7 @@ import { networkCost } from './index';
 export const DEFAULT_MEMORY_BUDGET_BYTES = 1024 ** 3;
 
 export interface DiagnoseOptions {
-    /** W103 fires above this many bytes for one intermediate (1 GiB by default). */
+    /** W103 fires above this many bytes for one intermediate (1 GiB by default; 0: never). */
     memoryBudgetBytes?: number;
     /** I201 hints; on by default. */
     simplificationHints?: boolean;
@@ -173,6 +173,8 @@ export function budgetDiagnostics(
     options: { memoryBudgetBytes?: number } = {},
 ): Diagnostic[] {
     const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+    // A budget of 0 means no budget, the same in the editor's setting and on the command line.
+    if (!(budget > 0)) return [];
     return analysis.equations.flatMap((equation) => {
         if (equation.network === undefined) return [];
         const warning = budgetWarning(equation, equation.network, budget);
