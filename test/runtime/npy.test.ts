@@ -97,6 +97,14 @@ void describe('npy', () => {
             /truncated: shape \[4\] needs 16 bytes of data, the file has 8/,
         ],
         [
+            'extra bytes after the data',
+            withData(
+                header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n"),
+                new Uint8Array(12),
+            ),
+            /extra bytes after its data: shape \[2\] expects 8 bytes of data, found 12/,
+        ],
+        [
             'a truncated header',
             header("{'descr': '<f4'").subarray(0, 14),
             /truncated inside its header/,

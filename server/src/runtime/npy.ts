@@ -73,6 +73,12 @@ export function parseNpy(bytes: Uint8Array, source = 'the file'): NpyArray {
                 `data, the file has ${available}`,
         );
     }
+    if (available > expected) {
+        throw new NpyError(
+            `${source} has extra bytes after its data: shape [${shape.join(', ')}] expects ` +
+                `${expected} bytes of data, found ${available}`,
+        );
+    }
     // Copy (a Node Buffer's slice is a view into a shared pool) so that the array is aligned and
     // owns exactly its data.
     const copy = new ArrayBuffer(expected);
