@@ -78,6 +78,22 @@ void describe('tnet run and tnet bench', () => {
         assert.equal(report.plans[0]!.ratio, 1);
     });
 
+    void it('run --dense-patterns writes the patterns out and gives the same values', async () => {
+        const conv = join(directory, 'conv.tnet');
+        writeFileSync(
+            conv,
+            'tensor X[2, 3, 10, 9]\ntensor K[4, 3, 3, 3]\nZ = conv(X, K, stride=2, padding=1)\n',
+        );
+        const structured = await tnet('run', conv, '--backend', 'cpu', '--json');
+        const dense = await tnet('run', conv, '--backend', 'cpu', '--json', '--dense-patterns');
+        assert.equal(dense.code, 0, dense.stderr);
+        type Report = { summary: { norm: number }; evaluated: { steps: { kind: string }[] }[] };
+        const [a, b] = [structured, dense].map((result) => JSON.parse(result.stdout) as Report);
+        assert.ok(Math.abs(a!.summary.norm - b!.summary.norm) < 1e-4 * a!.summary.norm);
+        assert.ok(b!.evaluated[0]!.steps.some((step) => step.kind === 'pattern'));
+        assert.ok(!a!.evaluated[0]!.steps.some((step) => step.kind === 'pattern'));
+    });
+
     void it('bad usage exits 2 with the reason', async () => {
         const backend = await tnet('run', FILE, '--backend', 'tpu');
         assert.equal(backend.code, 2);

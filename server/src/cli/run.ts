@@ -19,7 +19,7 @@ import { type CliIo, type Command, UsageError } from './command';
 
 const RUN_HELP = `Usage: tnet run FILE [--statement NAME] [--backend auto|cpu|webgpu]
                 [--input NAME=file.npy]... [--save NAME=file.npy]... [--seed N] [--check]
-                [--memory-budget SIZE] [--json]
+                [--dense-patterns] [--memory-budget SIZE] [--json]
 
 Evaluates the equation that defines NAME (the last equation by default), after the earlier
 equations it uses. Declared tensors come from --input files (.npy, f32 or f64, C order, of the
@@ -32,6 +32,7 @@ Options:
   --save NAME=FILE     write the result NAME (the target or a dependency) to a .npy file
   --seed N             seed for inputs not given (default 0)
   --check              compare the result with the CPU backend in f64 (max abs/rel error)
+  --dense-patterns     write index patterns out as dense tensors (to compare; slower, larger)
   --memory-budget SIZE refuse a plan whose buffers exceed SIZE (default 2GiB; 512MiB, 1GB, ...)
   --json               print the report as JSON (see docs/cli.md)
   -h, --help           show this help
@@ -231,6 +232,7 @@ export const runCommand: Command = {
                 ...COMMON_OPTIONS,
                 save: { type: 'string', multiple: true },
                 check: { type: 'boolean' },
+                'dense-patterns': { type: 'boolean' },
             },
         });
         const common = commonArgs(positionals, values);
@@ -238,6 +240,7 @@ export const runCommand: Command = {
             ...common.options,
             save: pairs(values.save, 'save'),
             check: values.check === true,
+            densePatterns: values['dense-patterns'] === true,
         };
         try {
             const report = await runJob(options);

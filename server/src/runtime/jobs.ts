@@ -52,6 +52,8 @@ export interface RunOptions extends JobOptions {
     /** Output files by tensor name (the target or any statement evaluated on the way). */
     save?: Record<string, string>;
     check?: boolean;
+    /** Write index patterns out as dense tensors (to compare; slower and larger). */
+    densePatterns?: boolean;
 }
 
 export interface BenchOptions extends JobOptions {
@@ -156,6 +158,29 @@ function scratchElements(plan: Plan): number {
     return most;
 }
 
+/** The most elements of one typed array in this engine (V8 in Node 20: 2^32). */
+export const MAX_TYPED_ARRAY_ELEMENTS = 2 ** 32;
+
+/** Refuses a plan with a buffer (or scratch) the CPU backend cannot allocate as one typed array. */
+function checkCpuLimits(plan: Plan): void {
+    const largest = plan.buffers.reduce(
+        (most, buffer) => (buffer.elements > most.elements ? buffer : most),
+        { elements: 0 } as { elements: number; name?: string },
+    );
+    const scratch = scratchElements(plan);
+    const [elements, what] =
+        scratch > largest.elements
+            ? [scratch, 'scratch for an implicit GEMM']
+            : [largest.elements, largest.name !== undefined ? largest.name : 'a buffer'];
+    if (elements > MAX_TYPED_ARRAY_ELEMENTS) {
+        throw new PlanTooLargeError(
+            `the plan for ${plan.name} needs ${elements} elements in one array (${what}), ` +
+                `more than the CPU backend's limit of ${MAX_TYPED_ARRAY_ELEMENTS} elements ` +
+                `per typed array`,
+        );
+    }
+}
+
 export function cpuBackend(): Backend {
     return {
         info: { name: 'cpu', timing: 'performance.now', notes: [] },
@@ -167,6 +192,7 @@ export function cpuBackend(): Backend {
                 undefined,
                 scratchElements(plan),
             );
+            checkCpuLimits(plan);
         },
         async run(plan, inputs, options, cancel) {
             checkFits(
@@ -397,7 +423,7 @@ function gatherInputs(
 }
 
 async function evaluate(
-    options: JobOptions,
+    options: RunOptions,
     backend: Backend,
     cancel?: CancelToken,
     progress?: Progress,
@@ -415,7 +441,10 @@ async function evaluate(
     for (const equation of dependencyOrder(analysis, target)) {
         if (cancel?.cancelled === true) throw new CancelledError();
         progress?.(`running ${equation.name}`);
-        const plan = planFor(equation.network!);
+        const plan = planFor(
+            equation.network!,
+            options.densePatterns === true ? 'dense-patterns' : 'structured',
+        );
         backend.check(plan, options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
         const given = gatherInputs(plan, analysis, options, values, inputs);
         const result = await backend.run(
@@ -536,6 +565,7 @@ async function checkAgainstCpu(
         const inputs: Record<string, Float> = {};
         for (const input of plan.inputs) inputs[input.name] = values.get(input.name)!;
         checkFits(plan, 8, options.budgetBytes ?? DEFAULT_BUDGET_BYTES);
+        checkCpuLimits(plan);
         reference = (await runCpu(plan, inputs, cancel)).output;
         values.set(equation.name, reference);
     }

@@ -26,6 +26,7 @@ export interface JobParams {
 export interface RunParams extends JobParams {
     save?: Record<string, string>;
     check?: boolean;
+    densePatterns?: boolean;
 }
 
 export interface BenchParams extends JobParams {
