@@ -1,0 +1,95 @@
+// Bad input to the runtime, `tnet run`, `tnet bench` and `tnet diagram`: each refused with a clear
+// message and the documented exit code or error code, never a stack trace.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, it } from 'node:test';
+
+import {
+    type MessageConnection,
+    ResponseError,
+    StreamMessageReader,
+    StreamMessageWriter,
+    createMessageConnection,
+} from 'vscode-jsonrpc/node';
+
+import { main } from '../../server/src/cli/main';
+import { ErrorCodes, RunRequest } from '../../server/src/runtime/protocol';
+import { attach } from '../../server/src/runtime/server';
+
+const directory = mkdtempSync(join(tmpdir(), 'tnet-hardening-'));
+
+function file(name: string, text: string): string {
+    const path = join(directory, name);
+    writeFileSync(path, text);
+    return path;
+}
+
+async function tnet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, {
+        stdout: (text) => (stdout += text),
+        stderr: (text) => (stderr += text),
+    });
+    return { code, stdout, stderr };
+}
+
+/** A runtime server and a client joined by in-memory streams. */
+function connect(): { client: MessageConnection; close(): Promise<void> } {
+    const up = new PassThrough();
+    const down = new PassThrough();
+    const serverSide = createMessageConnection(
+        new StreamMessageReader(up),
+        new StreamMessageWriter(down),
+    );
+    const server = attach(serverSide);
+    serverSide.listen();
+    const client = createMessageConnection(
+        new StreamMessageReader(down),
+        new StreamMessageWriter(up),
+    );
+    client.listen();
+    return {
+        client,
+        async close() {
+            client.dispose();
+            await server.dispose();
+            serverSide.dispose();
+        },
+    };
+}
+
+async function rpcError(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
+    try {
+        await promise;
+    } catch (error) {
+        assert.ok(error instanceof ResponseError, String(error));
+        return error;
+    }
+    assert.fail('the request succeeded');
+}
+
+const HUGE = file(
+    'huge.tnet',
+    'tensor A[1000000, 1000000]\ntensor B[1000000]\nY[i] = A[i, j] * B[j]\n',
+);
+
+void describe('runtime refusals', () => {
+    const rpc = connect();
+    after(() => rpc.close());
+
+    void it('refuses a plan over the CPU typed-array limit before allocating', async () => {
+        const result = await tnet('run', HUGE, '--backend', 'cpu', '--memory-budget', '10TiB');
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, /1000000000000 elements .*limit of 4294967296 elements/);
+        assert.doesNotMatch(result.stderr, /RangeError|internal error/);
+        const error = await rpcError(
+            rpc.client.sendRequest(RunRequest, { file: HUGE, backend: 'cpu', budgetBytes: 1e15 }),
+        );
+        assert.equal(error.code, ErrorCodes.TooLarge);
+        assert.match(error.message, /limit of 4294967296 elements/);
+    });
+});
