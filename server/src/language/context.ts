@@ -17,38 +17,72 @@ export interface DiagnosticExtras {
 
 /** Edit distance, for suggesting the closest defined name. */
 export function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    return boundedEditDistance(a, b, Infinity);
+}
+
+/** Two rows of the distance table, reused across calls: a suggestion may compare thousands. */
+let previousRow = new Int32Array(64);
+let currentRow = new Int32Array(64);
+
+/**
+ * The edit distance of `a` and `b` when it is at most `cap`, else some number above `cap`: once
+ * every entry of a row exceeds `cap`, so does the distance, and the rest of the table is skipped.
+ */
+function boundedEditDistance(a: string, b: string, cap: number): number {
+    if (previousRow.length <= b.length) {
+        previousRow = new Int32Array(b.length + 1);
+        currentRow = new Int32Array(b.length + 1);
+    }
+    let previous = previousRow;
+    let current = currentRow;
+    for (let j = 0; j <= b.length; j++) previous[j] = j;
     for (let i = 1; i <= a.length; i++) {
-        const current = [i];
+        current[0] = i;
+        let rowMinimum = i;
+        const code = a.charCodeAt(i - 1);
         for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+            const cost = code === b.charCodeAt(j - 1) ? 0 : 1;
+            const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+            current[j] = value;
+            if (value < rowMinimum) rowMinimum = value;
         }
+        if (rowMinimum > cap) return rowMinimum;
+        const finished = previous;
         previous = current;
+        current = finished;
     }
     return previous[b.length]!;
 }
 
 /** The candidate nearest to `name`, if any is near enough to be a likely typo. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+    // Any two one-letter names are one edit apart: suggest for them only a change of case or an
+    // added character with the same first letter.
+    const limit = name.length === 1 ? 0.75 : Math.max(1, Math.floor(name.length / 2));
+    const lower = name.toLowerCase();
+    // A distance above this scores above the limit even with the same first letter; such a
+    // candidate is never suggested and never displaces one that is, so its exact distance is moot.
+    const distanceCap = Math.floor(limit + 0.25);
     let best: string | undefined;
     let bestScore = Infinity;
     for (const candidate of candidates) {
         if (candidate === name) continue;
+        const candidateLower = candidate.toLowerCase();
+        // The edit distance is at least the difference in length, so a candidate this much
+        // longer or shorter scores above the limit and can be neither the answer nor change it:
+        // skipping it saves the distance over every name of a large file.
+        if (Math.abs(candidateLower.length - lower.length) - 0.25 > limit) continue;
         // Between equally near candidates, one with the same first letter is the likelier typo.
         const sameStart = candidate[0]?.toLowerCase() === name[0]?.toLowerCase() ? 0.25 : 0;
         const score =
-            candidate.toLowerCase() === name.toLowerCase()
+            candidateLower === lower
                 ? 0.5
-                : editDistance(name.toLowerCase(), candidate.toLowerCase()) - sameStart;
+                : boundedEditDistance(lower, candidateLower, distanceCap) - sameStart;
         if (score < bestScore) {
             best = candidate;
             bestScore = score;
         }
     }
-    // Any two one-letter names are one edit apart: suggest for them only a change of case or an
-    // added character with the same first letter.
-    const limit = name.length === 1 ? 0.75 : Math.max(1, Math.floor(name.length / 2));
     return bestScore <= limit ? best : undefined;
 }
 
@@ -124,11 +158,12 @@ export class Context {
             entity.symbol.references.push(identifier.range);
             return entity;
         }
-        this.undefinedName(identifier, [...this.table.keys()], what);
+        this.undefinedName(identifier, () => this.table.keys(), what);
         return undefined;
     }
 
-    undefinedName(identifier: Identifier, candidates: string[], what = 'name'): void {
+    /** `candidates` is called only for the first use of the name, which alone gets a suggestion. */
+    undefinedName(identifier: Identifier, candidates: () => Iterable<string>, what = 'name'): void {
         // One diagnostic per undefined name: later uses join it as related places.
         const earlier = this.undefinedNames.get(identifier.name);
         if (earlier !== undefined) {
@@ -140,7 +175,7 @@ export class Context {
             return;
         }
         const later = this.definedLater.get(identifier.name);
-        const suggestion = closestName(identifier.name, candidates);
+        const suggestion = closestName(identifier.name, candidates());
         let message =
             later !== undefined && later.start.line >= identifier.range.start.line
                 ? `\`${identifier.name}\` is used before its definition on line ${lineOf(later)}`

@@ -30,7 +30,10 @@ export interface LexResult {
     comments: Comment[];
 }
 
-const PUNCTUATION = ['//', '(', ')', '[', ']', ',', '=', '+', '-', '*', '/', '%', ':'];
+/** The one-character punctuation, by character code; `//` is found before `/` is looked up here. */
+const PUNCTUATION = new Map(
+    ['(', ')', '[', ']', ',', '=', '+', '-', '*', '/', '%', ':'].map((p) => [p.charCodeAt(0), p]),
+);
 
 /** Words that open a statement; a line that starts with one ends any statement left open above it. */
 export const KEYWORDS = new Set(['size', 'tensor', 'pattern']);
@@ -41,6 +44,10 @@ function isNameStart(code: number): boolean {
 
 function isDigit(code: number): boolean {
     return code >= 48 && code <= 57;
+}
+
+function isLineBreak(code: number): boolean {
+    return code === 10 || code === 13;
 }
 
 function isNamePart(code: number): boolean {
@@ -89,7 +96,7 @@ export function lex(text: string): LexResult {
         }
         if (code === 35) {
             let end = offset;
-            while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+            while (end < text.length && !isLineBreak(text.charCodeAt(end))) end++;
             comments.push({
                 text: text.slice(offset, end),
                 range: { start: position(offset), end: position(end) },
@@ -122,8 +129,12 @@ export function lex(text: string): LexResult {
             push('number', text.slice(start, offset), start, offset);
         } else if (code === 34) {
             offset++;
-            while (offset < text.length && !'"\n\r'.includes(text[offset]!)) offset++;
-            if (text[offset] === '"') {
+            while (offset < text.length) {
+                const next = text.charCodeAt(offset);
+                if (next === 34 || isLineBreak(next)) break;
+                offset++;
+            }
+            if (text.charCodeAt(offset) === 34) {
                 push('string', text.slice(start + 1, offset), start, offset + 1);
                 offset++;
             } else {
@@ -133,7 +144,8 @@ export function lex(text: string): LexResult {
             offset += 3;
             push('punct', '...', start, offset);
         } else {
-            const punct = PUNCTUATION.find((candidate) => text.startsWith(candidate, offset));
+            const punct =
+                code === 47 && text.charCodeAt(offset + 1) === 47 ? '//' : PUNCTUATION.get(code);
             if (punct === undefined) {
                 // A lone surrogate half is not a character of its own: keep a pair together.
                 const width = code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;

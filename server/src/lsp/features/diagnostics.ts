@@ -1,6 +1,7 @@
 /**
- * Diagnostics as the user types. A short debounce per document folds a burst of keystrokes into
- * one analysis; the language core's diagnostics go out at once, with the cost model's (W103,
+ * Diagnostics as the user types. Analysis waits only for the messages already queued, which folds a
+ * burst of keystrokes into one analysis (a burst that arrives while an analysis runs queues up behind
+ * it and is folded the same way); the language core's diagnostics go out at once, with the cost model's (W103,
  * I201) of the statements that did not change; the changed ones are computed in slices between
  * other requests and published when all are known, and then the cost reports are warmed. A
  * version check at every slice means that the work for an older text stops, and never replaces
@@ -12,8 +13,11 @@ import { CostDiagnostics } from '../costDiagnostics';
 import type { DocumentState } from '../documents';
 import type { Feature, ServerContext } from '../server';
 
-/** Long enough to fold a burst of keystrokes into one analysis, short enough to feel immediate. */
-const DEBOUNCE_MS = 15;
+/**
+ * No fixed wait: a timer of 0 runs after the changes already queued, so a burst still gets one
+ * analysis, and a lone keystroke does not wait for keystrokes that may never come.
+ */
+const DEBOUNCE_MS = 0;
 
 /** How long one slice of cost diagnostics may run before other messages get their turn. */
 const SLICE_MS = 3;
