@@ -254,11 +254,46 @@ export async function webgpuBackend(): Promise<Backend> {
     };
 }
 
+/**
+ * WebGPU that hands a plan it cannot take (an adapter limit, a kernel's rank) to the CPU, when the
+ * CPU can take it, and says why in the run's notes.
+ */
+function withCpuFallback(gpu: Backend): Backend {
+    const cpu = cpuBackend();
+    const onCpu = new WeakMap<Plan, string>();
+    return {
+        info: gpu.info,
+        check(plan, budgetBytes) {
+            try {
+                gpu.check(plan, budgetBytes);
+                onCpu.delete(plan);
+            } catch (error) {
+                if (!(error instanceof PlanTooLargeError)) throw error;
+                try {
+                    cpu.check(plan, budgetBytes);
+                } catch {
+                    throw error;
+                }
+                onCpu.set(plan, error.message);
+            }
+        },
+        async run(plan, inputs, options, cancel) {
+            const why = onCpu.get(plan);
+            if (why === undefined) return gpu.run(plan, inputs, options, cancel);
+            const result = await cpu.run(plan, inputs, options, cancel);
+            const note = `WebGPU cannot take ${plan.name}: ${why}; ran it on the CPU`;
+            return { ...result, notes: [note, ...result.notes] };
+        },
+        close: () => gpu.close(),
+    };
+}
+
 /** `auto` takes WebGPU when an adapter opens and says why when it falls back to the CPU. */
 export async function openBackend(name: BackendName = 'auto'): Promise<Backend> {
     if (name === 'cpu') return cpuBackend();
     try {
-        return await webgpuBackend();
+        const gpu = await webgpuBackend();
+        return name === 'auto' ? withCpuFallback(gpu) : gpu;
     } catch (error) {
         if (name === 'webgpu')
             throw new JobError(`the WebGPU backend is unavailable: ${(error as Error).message}`);
