@@ -52,6 +52,7 @@ void describe('diagram preview in VS Code for the web', () => {
     void it('opens beside the editor on the equation under the cursor', async () => {
         await line('X[n, c, h, w] * P[h, y, i]').click();
         await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input.input').waitFor();
         await page.keyboard.type('tnet: Open Diagram Preview');
         await page
             .locator('.quick-input-list .monaco-list-row', { hasText: 'Open Diagram Preview' })
@@ -83,6 +84,32 @@ void describe('diagram preview in VS Code for the web', () => {
         await preview.locator('#next').click();
         await preview.locator('#counter', { hasText: 'step 1 of 1' }).waitFor();
         assert.match((await preview.locator('#step-info').textContent())!, /64×8/);
+    });
+
+    void it('lights the edge of the index under the cursor', async () => {
+        const goTo = async (where: string): Promise<void> => {
+            await page.keyboard.press('Control+G');
+            await page.locator('.quick-input-widget input.input').waitFor();
+            await page.keyboard.type(where);
+            await page.keyboard.press('Enter');
+        };
+        // The path control had the focus; line 8 is no equation's, so the drawing stays.
+        await line('tensor A[64, 512]').click();
+        // Line 7 is Y's; its `h` (in `X[n, c, h, w]`) stands at column 25.
+        await goTo('7:25');
+        try {
+            await preview
+                .locator('svg[aria-label="tensor network of Y"]')
+                .waitFor({ timeout: 20_000 });
+        } finally {
+            await page.screenshot({ path: join(SHOTS, 'vscode-cursor-index.png') });
+        }
+        await goTo('7:26');
+        await preview
+            .locator('svg .tn-edge.tn-highlight[data-index="h"]')
+            .waitFor({ timeout: 20_000 });
+        assert.equal(await preview.locator('svg .tn-edge.tn-highlight').count(), 1);
+        await page.screenshot({ path: join(SHOTS, 'vscode-cursor-index.png') });
     });
 
     void it('redraws as the text changes', async () => {
