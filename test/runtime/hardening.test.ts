@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 
 import {
     type MessageConnection,
+    ErrorCodes as RpcErrorCodes,
     ResponseError,
     StreamMessageReader,
     StreamMessageWriter,
@@ -16,7 +17,7 @@ import {
 } from 'vscode-jsonrpc/node';
 
 import { main } from '../../server/src/cli/main';
-import { ErrorCodes, RunRequest } from '../../server/src/runtime/protocol';
+import { BenchRequest, ErrorCodes, RunRequest } from '../../server/src/runtime/protocol';
 import { attach } from '../../server/src/runtime/server';
 
 const directory = mkdtempSync(join(tmpdir(), 'tnet-hardening-'));
@@ -91,5 +92,21 @@ void describe('runtime refusals', () => {
         );
         assert.equal(error.code, ErrorCodes.TooLarge);
         assert.match(error.message, /limit of 4294967296 elements/);
+    });
+
+    void it('refuses bad request parameters, naming the parameter and the valid values', async () => {
+        const backend = await rpcError(
+            rpc.client.sendRequest(RunRequest, {
+                file: HUGE,
+                backend: 'nope' as 'cpu',
+            }),
+        );
+        assert.equal(backend.code, RpcErrorCodes.InvalidParams);
+        assert.match(backend.message, /backend must be one of auto, cpu, webgpu, not "nope"/);
+        const repeat = await rpcError(
+            rpc.client.sendRequest(BenchRequest, { file: HUGE, backend: 'cpu', repeat: -1 }),
+        );
+        assert.equal(repeat.code, RpcErrorCodes.InvalidParams);
+        assert.match(repeat.message, /repeat must be an integer from 1 to \d+, not -1/);
     });
 });

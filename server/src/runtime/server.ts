@@ -6,6 +6,7 @@
 import {
     type CancellationToken,
     type MessageConnection,
+    ErrorCodes as RpcErrorCodes,
     ResponseError,
     StreamMessageReader,
     StreamMessageWriter,
@@ -56,6 +57,71 @@ function failure(error: unknown): ResponseError<unknown> {
     );
 }
 
+function invalid(message: string): ResponseError<unknown> {
+    return new ResponseError(RpcErrorCodes.InvalidParams, message);
+}
+
+const MAX_SEED = 2 ** 32 - 1;
+
+/** Refuses parameters of the wrong type or out of range, naming the parameter and what it takes. */
+export function validateParams(params: unknown): void {
+    if (typeof params !== 'object' || params === null) throw invalid('params must be an object');
+    const p = params as Record<string, unknown>;
+    const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+        const value = p[name];
+        if (value === undefined) return;
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+            throw invalid(
+                `${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(value)}`,
+            );
+        }
+    };
+    const string = (name: string, required = false): void => {
+        const value = p[name];
+        if (value === undefined && !required) return;
+        if (typeof value !== 'string') {
+            throw invalid(`${name} must be a string, not ${JSON.stringify(value)}`);
+        }
+    };
+    const files = (name: string): void => {
+        const value = p[name];
+        if (value === undefined) return;
+        if (
+            typeof value !== 'object' ||
+            value === null ||
+            Array.isArray(value) ||
+            Object.values(value).some((file) => typeof file !== 'string')
+        ) {
+            throw invalid(`${name} must map tensor names to file paths (strings)`);
+        }
+    };
+    string('file', true);
+    string('text');
+    string('statement');
+    string('progressId');
+    if (p.backend !== undefined && !['auto', 'cpu', 'webgpu'].includes(p.backend as string)) {
+        throw invalid(`backend must be one of auto, cpu, webgpu, not ${JSON.stringify(p.backend)}`);
+    }
+    files('inputs');
+    files('save');
+    integer('seed', 0, MAX_SEED);
+    integer('warmup', 0);
+    integer('repeat', 1);
+    if (
+        p.budgetBytes !== undefined &&
+        (typeof p.budgetBytes !== 'number' || !(p.budgetBytes > 0))
+    ) {
+        throw invalid(
+            `budgetBytes must be a positive number, not ${JSON.stringify(p.budgetBytes)}`,
+        );
+    }
+    for (const name of ['check', 'densePatterns']) {
+        if (p[name] !== undefined && typeof p[name] !== 'boolean') {
+            throw invalid(`${name} must be true or false, not ${JSON.stringify(p[name])}`);
+        }
+    }
+}
+
 export function attach(connection: MessageConnection): { dispose(): Promise<void> } {
     const backends = new Map<BackendName, Promise<Backend>>();
     const backendFor = (name: BackendName = 'auto'): Promise<Backend> => {
@@ -78,6 +144,7 @@ export function attach(connection: MessageConnection): { dispose(): Promise<void
         ) => Promise<R>,
     ) => {
         return async (params: P, token: CancellationToken): Promise<R> => {
+            validateParams(params);
             const cancel = {
                 get cancelled() {
                     return token.isCancellationRequested;
