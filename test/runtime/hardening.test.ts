@@ -110,3 +110,39 @@ void describe('runtime refusals', () => {
         assert.match(repeat.message, /repeat must be an integer from 1 to \d+, not -1/);
     });
 });
+
+void describe('usage and file errors', () => {
+    const small = file('small.tnet', 'tensor A[2, 3]\ntensor C[3]\nZ[i] = A[i, j] * C[j]\n');
+
+    void it('gives exit 2 and the valid names for an unknown statement, in every command', async () => {
+        for (const command of ['run', 'bench', 'cost', 'diagram']) {
+            const extra = command === 'run' || command === 'bench' ? ['--backend', 'cpu'] : [];
+            const result = await tnet(command, small, '--statement', 'NOPE', ...extra);
+            assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+            assert.match(result.stderr, /NOPE/);
+            assert.match(result.stderr, /Z/);
+        }
+    });
+
+    void it('says why a file cannot be read or written, in words', async () => {
+        const missing = join(directory, 'missing.tnet');
+        for (const command of ['run', 'bench', 'diagram']) {
+            const result = await tnet(command, missing);
+            assert.equal(result.code, 1, `${command}: ${result.stderr}`);
+            assert.match(result.stderr, /cannot read .*missing\.tnet: no such file or directory/);
+            const folder = await tnet(command, directory);
+            assert.equal(folder.code, 1, `${command}: ${folder.stderr}`);
+            assert.match(folder.stderr, /is a directory/);
+        }
+        const out = join(directory, 'no', 'dir', 'x.svg');
+        const diagram = await tnet('diagram', small, '-o', out);
+        assert.equal(diagram.code, 1, diagram.stderr);
+        assert.equal(diagram.stderr, `tnet diagram: cannot write ${out}: no such directory\n`);
+        const save = await tnet('run', small, '--backend', 'cpu', '--save', `Z=${out}`);
+        assert.equal(save.code, 1, save.stderr);
+        assert.match(save.stderr, /cannot write .*x\.npy|cannot write .*x\.svg: no such directory/);
+        const input = await tnet('run', small, '--backend', 'cpu', '--input', `A=${directory}`);
+        assert.equal(input.code, 1, input.stderr);
+        assert.match(input.stderr, /cannot read .* for A: is a directory/);
+    });
+});

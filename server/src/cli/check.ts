@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MEMORY_BUDGET_BYTES, diagnose, parseByteSize } from '../cost/diagnose';
 import type { Diagnostic } from '../language/model';
 import type { Range } from '../network/ir';
+import { describeFileError } from '../runtime/files';
 import { type CliIo, type Command, UsageError } from './command';
 
 const HELP = `Usage: tnet check FILE... [--json]
@@ -72,13 +73,7 @@ function expand(paths: string[], unreadable: { file: string; message: string }[]
     return files;
 }
 
-function describeError(error: unknown): string {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') return 'no such file or directory';
-    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-    if (code === 'EISDIR') return 'is a directory';
-    return (error as Error).message ?? String(error);
-}
+const describeError = (error: unknown): string => describeFileError(error);
 
 function report(file: string, text: string, memoryBudgetBytes: number): FileReport {
     const analysis = diagnose(text, { memoryBudgetBytes });

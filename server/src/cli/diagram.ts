@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { drawNetwork } from '../diagram';
 import { analyze } from '../language/analyze';
 import type { Analysis, EquationInfo } from '../language/model';
+import { describeFileError } from '../runtime/files';
 import { type CliIo, type Command, UsageError } from './command';
 
 const HELP = `Usage: tnet diagram FILE [--statement NAME] [-o out.svg] [--legs]
@@ -54,7 +55,7 @@ export const diagramCommand: Command = {
         try {
             text = await readFile(file, 'utf8');
         } catch (error) {
-            io.stderr(`tnet diagram: cannot read ${file}: ${(error as Error).message}\n`);
+            io.stderr(`tnet diagram: cannot read ${file}: ${describeFileError(error)}\n`);
             return 1;
         }
         const analysis = analyze(text);
@@ -80,7 +81,14 @@ export const diagramCommand: Command = {
         if (values.output === undefined) {
             io.stdout(svg);
         } else {
-            await writeFile(values.output, svg);
+            try {
+                await writeFile(values.output, svg);
+            } catch (error) {
+                io.stderr(
+                    `tnet diagram: cannot write ${values.output}: ${describeFileError(error, true)}\n`,
+                );
+                return 1;
+            }
             io.stderr(`wrote the diagram of ${equation.name} to ${values.output}\n`);
         }
         return 0;

@@ -12,6 +12,7 @@ import {
     type RunReport,
     type StepReport,
     JobError,
+    StatementError,
     runJob,
 } from '../runtime/jobs';
 import { PlanTooLargeError } from '../runtime/webgpu/host';
@@ -122,8 +123,15 @@ function position(diagnostic: Diagnostic): string {
     return `${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`;
 }
 
-/** Errors a user can act on become messages and exit code 1; anything else is an internal error. */
+/**
+ * Errors a user can act on become messages and exit code 1 (2 for a statement the file lacks, bad
+ * usage as in the other commands); anything else is an internal error.
+ */
 export function reportFailure(error: unknown, file: string, command: string, io: CliIo): number {
+    if (error instanceof StatementError) {
+        io.stderr(`tnet ${command}: ${error.message}\nRun 'tnet ${command} --help'.\n`);
+        return 2;
+    }
     if (error instanceof JobError) {
         for (const diagnostic of error.diagnostics) {
             io.stderr(

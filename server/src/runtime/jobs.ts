@@ -17,6 +17,7 @@ import {
     allocate,
     runCpu,
 } from './cpu';
+import { describeFileError } from './files';
 import { type NpyArray, parseNpy, serializeNpy } from './npy';
 import { type Plan, buildPlan, unfoldPath } from './plan';
 import { fillRandom } from './random';
@@ -35,6 +36,9 @@ export class JobError extends Error {
         super(message);
     }
 }
+
+/** A statement name that the file does not define as an equation (bad usage on the command line). */
+export class StatementError extends JobError {}
 
 export interface JobOptions {
     file: string;
@@ -308,9 +312,7 @@ function readText(options: JobOptions): string {
     try {
         return readFileSync(options.file, 'utf8');
     } catch (error) {
-        throw new JobError(
-            `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        );
+        throw new JobError(`cannot read ${options.file}: ${describeFileError(error)}`);
     }
 }
 
@@ -334,7 +336,7 @@ function analysed(options: JobOptions): { analysis: Analysis; target: EquationIn
         const symbol = analysis.symbols.find((candidate) => candidate.name === options.statement);
         const what =
             symbol === undefined ? 'is not defined' : `is a ${symbol.kind}, not an equation`;
-        throw new JobError(
+        throw new StatementError(
             `'${options.statement}' ${what} in ${options.file}; equations: ${names.join(', ')}`,
         );
     }
@@ -390,9 +392,7 @@ function loadInput(name: string, file: string, shape: number[]): NpyArray {
     try {
         bytes = readFileSync(file);
     } catch (error) {
-        throw new JobError(
-            `cannot read ${file} for ${name}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-        );
+        throw new JobError(`cannot read ${file} for ${name}: ${describeFileError(error)}`);
     }
     let array: NpyArray;
     try {
@@ -551,9 +551,7 @@ export async function runJob(
             try {
                 writeFileSync(file, serializeNpy(array));
             } catch (error) {
-                throw new JobError(
-                    `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-                );
+                throw new JobError(`cannot write ${file}: ${describeFileError(error, true)}`);
             }
             saved[name] = file;
         }
