@@ -146,3 +146,31 @@ void describe('usage and file errors', () => {
         assert.match(input.stderr, /cannot read .* for A: is a directory/);
     });
 });
+
+void describe('--json on failure', () => {
+    void it('prints a JSON error object with the exit code kept', async () => {
+        const missing = join(directory, 'missing.tnet');
+        const broken = file('broken.tnet', 'tensor A[3, 4]\nB[i] = A[i, i]\n');
+        const cases: [string[], number, string][] = [
+            [['run', missing], 1, 'input'],
+            [['bench', missing], 1, 'input'],
+            [['run', broken], 1, 'input'],
+            [['run', HUGE, '--backend', 'cpu'], 1, 'too-large'],
+            [['bench', HUGE, '--backend', 'cpu'], 1, 'too-large'],
+            [['run', HUGE, '--statement', 'NOPE'], 2, 'usage'],
+        ];
+        for (const [args, code, kind] of cases) {
+            const result = await tnet(...args, '--json');
+            assert.equal(result.code, code, `${args.join(' ')}: ${result.stderr}`);
+            const report = JSON.parse(result.stdout) as {
+                file: string;
+                error: { message: string; code: string };
+                diagnostics: { code: string }[];
+            };
+            assert.equal(report.file, args[1]);
+            assert.equal(report.error.code, kind, args.join(' '));
+            assert.ok(report.error.message.length > 0);
+            if (args[1] === broken && kind === 'input') assert.ok(report.diagnostics.length > 0);
+        }
+    });
+});

@@ -93,7 +93,7 @@ export const benchCommand: Command = {
             io.stdout(common.json ? JSON.stringify(report, null, 2) + '\n' : human(report));
             return 0;
         } catch (error) {
-            return reportFailure(error, common.file, 'bench', io);
+            return reportFailure(error, common.file, 'bench', io, common.json);
         }
     },
 };

@@ -123,11 +123,42 @@ function position(diagnostic: Diagnostic): string {
     return `${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`;
 }
 
+/** The `error.code` of a failure in `--json` output; undefined for an internal error. */
+function failureCode(error: unknown): 'usage' | 'input' | 'too-large' | 'failed' | undefined {
+    if (error instanceof StatementError) return 'usage';
+    if (error instanceof PlanTooLargeError) return 'too-large';
+    if (error instanceof JobError || error instanceof PlanError || error instanceof NpyError)
+        return 'input';
+    if (error instanceof Error && error.constructor === Error) return 'failed';
+    return undefined;
+}
+
 /**
  * Errors a user can act on become messages and exit code 1 (2 for a statement the file lacks, bad
  * usage as in the other commands); anything else is an internal error.
  */
-export function reportFailure(error: unknown, file: string, command: string, io: CliIo): number {
+export function reportFailure(
+    error: unknown,
+    file: string,
+    command: string,
+    io: CliIo,
+    json = false,
+): number {
+    const code = failureCode(error);
+    if (json && code !== undefined) {
+        const diagnostics = error instanceof JobError ? error.diagnostics : [];
+        const failure = {
+            file,
+            error: { message: (error as Error).message, code },
+            diagnostics: diagnostics.map((diagnostic) => ({
+                code: diagnostic.code,
+                severity: diagnostic.severity,
+                message: diagnostic.message,
+                range: diagnostic.range,
+            })),
+        };
+        io.stdout(JSON.stringify(failure, null, 2) + '\n');
+    }
     if (error instanceof StatementError) {
         io.stderr(`tnet ${command}: ${error.message}\nRun 'tnet ${command} --help'.\n`);
         return 2;
@@ -255,7 +286,7 @@ export const runCommand: Command = {
             io.stdout(common.json ? JSON.stringify(report, null, 2) + '\n' : human(report));
             return 0;
         } catch (error) {
-            return reportFailure(error, common.file, 'run', io);
+            return reportFailure(error, common.file, 'run', io, common.json);
         }
     },
 };
