@@ -1,5 +1,8 @@
 // Analysis time per thousand lines on generated files of 1,000 and 10,000 lines, side by side:
-// the ratio of the two rates should stay near 1 (linear growth). Run: npx tsx bench/analysis.ts
+// the ratio of the two rates should stay near 1 (linear growth). The last two rows are the same
+// files with one undefined size per block (its definition renamed), as while a size is retyped:
+// each undefined name looks for the nearest defined one, which must not make analysis quadratic.
+// Run: npx tsx bench/analysis.ts
 import { analyze } from '../server/src/language/analyze';
 
 /** A realistic file: blocks of sizes, tensors, patterns, written-out and called convolutions. */
@@ -39,21 +42,34 @@ function measure(text: string, repeats: number): number {
     return median(times);
 }
 
-const sizes = [1000, 10000];
-const texts = sizes.map(generate);
-// Warm up the JIT on both sizes before measuring.
-for (const text of texts) measure(text, 3);
-const rows = sizes.map((lines, k) => {
-    const ms = measure(texts[k]!, lines >= 10000 ? 7 : 31);
-    return { lines, ms, perThousand: (ms / lines) * 1000 };
+/** The same file with the first size of every block renamed, so that its uses are undefined. */
+function withUndefinedSizes(text: string): string {
+    return text.replace(/^size N/gm, 'size Nq');
+}
+
+const cases = [1000, 10000].map((lines) => ({ lines, label: `${lines}`, text: generate(lines) }));
+cases.push(
+    ...cases.map((c) => ({
+        lines: c.lines,
+        label: `${c.lines}, undefined sizes`,
+        text: withUndefinedSizes(c.text),
+    })),
+);
+// Warm up the JIT on every case before measuring.
+for (const c of cases) measure(c.text, 3);
+const rows = cases.map((c) => {
+    const ms = measure(c.text, c.lines >= 10000 ? 7 : 31);
+    return { label: c.label, ms, perThousand: (ms / c.lines) * 1000 };
 });
 const base = rows[0]!.perThousand;
-console.log('| lines | analysis (ms) | ms per 1,000 lines | ratio to 1,000 lines |');
+console.log('| lines | analysis (ms) | ms per 1,000 lines | ratio to valid 1,000 lines |');
 console.log('| ---: | ---: | ---: | ---: |');
 for (const row of rows) {
     console.log(
-        `| ${row.lines} | ${row.ms.toFixed(1)} | ${row.perThousand.toFixed(2)} | ${(row.perThousand / base).toFixed(2)} |`,
+        `| ${row.label} | ${row.ms.toFixed(1)} | ${row.perThousand.toFixed(2)} | ${(row.perThousand / base).toFixed(2)} |`,
     );
 }
-const errors = analyze(texts[0]!).diagnostics.filter((d) => d.severity === 'error').length;
-console.log(`\n(${errors} errors in the generated 1,000-line file: it is a valid program)`);
+const errors = analyze(cases[0]!.text).diagnostics.filter((d) => d.severity === 'error').length;
+const undefinedNames = analyze(cases[2]!.text).diagnostics.filter((d) => d.code === 'E002').length;
+console.log(`\n(${errors} errors in the generated 1,000-line file: it is a valid program;`);
+console.log(` ${undefinedNames} undefined names in its variant)`);

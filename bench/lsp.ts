@@ -3,7 +3,7 @@
 // and p99), and the server's memory, on files of 100, 1,000 and 10,000 lines, side by side with
 // the goals as ratios (below 1 meets the goal), and next to the language core's own time for the
 // text, which the server cannot beat since it re-analyses on every change.
-// Run: npm run build && npx tsx bench/lsp.ts [--quick]
+// Run: npm run build && npx tsx bench/lsp.ts [--quick] [--server PATH (another build, to compare)]
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { analyzeParsed } from '../server/src/language/analyze';
@@ -11,6 +11,8 @@ import { parse } from '../server/src/language/parser';
 import { LspClient } from '../test/lsp/harness';
 
 const quick = process.argv.includes('--quick');
+const serverFlag = process.argv.indexOf('--server');
+const SERVER = serverFlag >= 0 ? process.argv[serverFlag + 1]! : 'dist/server.js';
 const SIZES = [100, 1_000, 10_000];
 const KEYSTROKES = quick ? 10 : 40;
 const REQUESTS = quick ? 50 : 300;
@@ -73,7 +75,7 @@ interface Row {
 
 async function measure(lines: number): Promise<Row> {
     const client = await LspClient.start({
-        command: [process.execPath, 'dist/server.js', '--stdio'],
+        command: [process.execPath, SERVER, '--stdio'],
     });
     const text = source(lines);
     const uri = `file:///bench/lines${lines}.tnet`;
@@ -145,8 +147,8 @@ function goalForKeystroke(lines: number): number {
 }
 
 async function main(): Promise<void> {
-    if (!existsSync('dist/server.js')) {
-        console.error('dist/server.js is missing: run `npm run build` first');
+    if (!existsSync(SERVER)) {
+        console.error(`${SERVER} is missing: run \`npm run build\` first`);
         process.exit(2);
     }
     const rows: Row[] = [];
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
     const line = (cells: string[]): string =>
         cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
     console.log(
-        `tnet language server over stdio; ${KEYSTROKES} keystrokes, ${REQUESTS} hovers and completions per size`,
+        `tnet language server (${SERVER}) over stdio; ${KEYSTROKES} keystrokes, ${REQUESTS} hovers and completions per size`,
     );
     console.log(
         'goals: keystroke→diagnostics p99 50 ms (200 ms at 10,000 lines); hover and completion p99 10 ms',
