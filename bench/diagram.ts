@@ -1,6 +1,6 @@
 // Diagram layout and render time for networks of 4, 16 and 64 tensors, side by side with the
-// budget of a redraw after an edit (50 ms): the first drawing, and a redraw with the previous
-// layout's hints after one index changes size. Medians of repeats.
+// budget of a redraw after an edit (50 ms): the first drawing, and redraws with the previous
+// layout's hints after an index changes size and after a factor is added. Medians of repeats.
 // Run: npx tsx bench/diagram.ts [--quick]
 import { buildModel, layoutDiagram, renderSvg } from '../server/src/diagram';
 import type { LayoutHints } from '../server/src/diagram/layout';
@@ -68,19 +68,31 @@ async function drawOnce(network: Network, hints?: LayoutHints): Promise<[Timing,
     return [{ model: t1 - t0, layout: t2 - t1, render: t3 - t2, total: t3 - t0 }, layout.hints];
 }
 
-async function measure(network: Network, repeats: number, edited: boolean): Promise<Timing> {
+type Edit = 'none' | 'size' | 'factor';
+
+/** The network after an edit: one index resized (same shape), or one more factor (a new node). */
+function edited(network: Network, edit: Edit, k: number): Network {
+    const changed = structuredClone(network);
+    const first = Object.keys(changed.sizes)[0]!;
+    if (edit === 'size') changed.sizes[first] = changed.sizes[first]! + 1 + k;
+    if (edit === 'factor') {
+        changed.terms[0]!.operands.push({
+            name: 'S',
+            source: { kind: 'tensor', tensor: 'S' },
+            axes: [[first]],
+            indices: [first],
+            dtype: 'f32',
+        });
+    }
+    return changed;
+}
+
+async function measure(network: Network, repeats: number, edit: Edit): Promise<Timing> {
     const runs: Timing[] = [];
     const [, hints] = await drawOnce(network);
     for (let k = 0; k < repeats; k++) {
-        if (edited) {
-            // An edit: one index changes size, every node keeps its key.
-            const changed = structuredClone(network);
-            const first = Object.keys(changed.sizes)[0]!;
-            changed.sizes[first] = changed.sizes[first]! + 1 + k;
-            runs.push((await drawOnce(changed, hints))[0]);
-        } else {
-            runs.push((await drawOnce(network))[0]);
-        }
+        if (edit === 'none') runs.push((await drawOnce(network))[0]);
+        else runs.push((await drawOnce(edited(network, edit, k), hints))[0]);
     }
     return {
         model: median(runs.map((run) => run.model)),
@@ -98,11 +110,16 @@ async function main(): Promise<void> {
     for (const count of [4, 16, 64]) {
         const network = grid(count);
         const repeats = quick ? 3 : count >= 64 ? 7 : 21;
-        for (const edited of [false, true]) {
-            const t = await measure(network, repeats, edited);
+        const cases: [Edit, string][] = [
+            ['none', 'first drawing'],
+            ['size', 'redraw, a size edited'],
+            ['factor', 'redraw, a factor added'],
+        ];
+        for (const [edit, title] of cases) {
+            const t = await measure(network, repeats, edit);
             rows.push([
                 String(count),
-                edited ? 'redraw after edit (hints)' : 'first drawing',
+                title,
                 String(repeats),
                 t.model.toFixed(2),
                 t.layout.toFixed(1),

@@ -155,6 +155,9 @@ async function layoutTerm(term: DiagramTerm, hints: LayoutHints): Promise<TermLa
             if (crossings === 0) break;
         }
         centers = best!.centers;
+    } else if (fixed.size === term.nodes.length) {
+        // Every node is where it was (an edit that kept the network's shape): nothing to lay out.
+        centers = new Map(term.nodes.map((node) => [node.id, { ...hints[node.key]! }]));
     } else {
         const order = Array.from({ length: big }, (_, k) => k);
         centers = await stress(term, initialPositions(term, hints, order), fixed, pin);
