@@ -213,3 +213,30 @@ void describe('tnet cost report and errors', () => {
         assert.doesNotMatch(stderr, /at .*\.ts:\d+/);
     });
 });
+
+void describe('a search that stopped early', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxy';
+    // 22 matrices in a ring, a..y: more operands than the exhaustive search takes.
+    const factors = Array.from({ length: 22 }, (_, k) => `${letters[k]}${letters[(k + 1) % 22]}`);
+    const ring = file(
+        'ring.tnet',
+        factors.map((_, k) => `tensor T${k}[2, 2]`).join('\n') +
+            `\nR = einsum("${factors.join(',')}->", ` +
+            `${factors.map((_, k) => `T${k}`).join(', ')})\n`,
+    );
+
+    void it('says so in JSON and in the report', async () => {
+        const json = await tnet('cost', ring, '--optimizer', 'optimal', '--json');
+        assert.equal(json.code, 0, json.stderr);
+        const [equation] = (
+            JSON.parse(json.stdout) as { equations: { complete: boolean; incomplete: string }[] }
+        ).equations;
+        assert.equal(equation!.complete, false);
+        assert.match(equation!.incomplete, /22 operands are more than the exhaustive search/);
+        const human = await tnet('cost', ring, '--optimizer', 'optimal');
+        assert.match(human.stdout, /Search incomplete: {2}optimal did not finish: 22 operands/);
+        const greedy = await tnet('cost', ring, '--optimizer', 'greedy', '--json');
+        assert.match(greedy.stdout, /"complete": true/);
+        assert.doesNotMatch(greedy.stdout, /incomplete/);
+    });
+});

@@ -436,3 +436,39 @@ void describe('network totals', () => {
         assert.equal(cost.peakMemoryBytes, cost.terms[0]!.peakMemoryBytes + 4 * 6 * 4);
     });
 });
+
+void describe('a search that cannot finish', () => {
+    // A ring of 30 tensors of 3×3×3 with crossing chords: too many operands for the exhaustive
+    // search, and plain greedy is an order of magnitude off the best random-greedy trial.
+    const spec =
+        'abd,bck,cdr,dey,efa,fgh,gho,hiv,ijC,jke,kll,lms,mnz,nob,opi,pqp,qrw,rsD,stf,tum,uvt,' +
+        'vwA,wxc,xyj,yzq,zAx,ABE,BCg,CDn,DEu->aE';
+    const net = network(
+        spec,
+        spec
+            .split('->')[0]!
+            .split(',')
+            .map(() => [3, 3, 3]),
+    );
+    const run = (optimizer: string, timeBudgetMs: number) =>
+        contractionPath(net.terms[0]!, net.sizes, 'f32', {
+            optimizer,
+            timeBudgetMs,
+            repeats: 16,
+        });
+
+    void it('says so, and returns the best of the cheaper searches, random-greedy among them', () => {
+        const greedy = run('greedy', BUDGET);
+        const random = run('random-greedy', BUDGET);
+        assert.equal(greedy.complete, true);
+        assert.ok(random.flops < greedy.flops);
+        const optimal = run('optimal', 3000);
+        assert.equal(optimal.complete, false);
+        assert.match(optimal.incomplete!, /30 operands are more than the exhaustive search takes/);
+        assert.ok(optimal.flops <= random.flops);
+        const dp = run('dp', 1);
+        assert.equal(dp.complete, false);
+        assert.match(dp.incomplete!, /ran out of its time budget of 1 ms/);
+        assert.ok(dp.flops <= greedy.flops);
+    });
+});

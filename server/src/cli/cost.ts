@@ -30,8 +30,10 @@ Options:
 
 JSON: each equation has "name", "line" (0-based, as in LSP), "naiveFlops", "flops",
 "structuredFlops", "largestIntermediate" (elements), "peakMemoryBytes", "speedup", "path" and
-"steps". "path" is in opt_einsum's linear format over the equation's tensor factors in written
-order, scale factors left out. An equation of several terms has one path per term: its figures
+"steps", and "complete": false with "incomplete" (why) when the search stopped before it
+finished (too many operands for it, or the time budget), its path then the best of the cheaper
+searches it ran. "path" is in opt_einsum's linear format over the equation's tensor factors in
+written order, scale factors left out. An equation of several terms has one path per term: its figures
 are the totals, "path" and "steps" are its first term's, and "terms" lists every term's report.
 
 Exit status: 0 on success, 1 when the file cannot be read or has errors, 2 for bad usage.
@@ -70,11 +72,14 @@ function termJson(report: PathReport) {
         speedup: report.speedup,
         path: report.path,
         steps: stepsJson(report),
+        complete: report.complete,
+        ...(report.incomplete === undefined ? {} : { incomplete: report.incomplete }),
     };
 }
 
 function equationJson(equation: EquationInfo, cost: NetworkCost) {
     const first = cost.terms[0];
+    const incomplete = cost.terms.find((report) => !report.complete)?.incomplete;
     return {
         name: equation.name,
         line: equation.nameRange.start.line,
@@ -88,6 +93,8 @@ function equationJson(equation: EquationInfo, cost: NetworkCost) {
         speedup: cost.speedup,
         path: first?.path ?? [],
         steps: first === undefined ? [] : stepsJson(first),
+        complete: cost.terms.every((report) => report.complete),
+        ...(incomplete === undefined ? {} : { incomplete }),
         ...(cost.terms.length > 1 ? { terms: cost.terms.map(termJson) } : {}),
     };
 }
@@ -122,6 +129,7 @@ function termReport(report: PathReport): string[] {
         label('Peak memory', formatBytes(report.peakMemoryBytes)),
         label('Path', JSON.stringify(report.path)),
     ];
+    if (!report.complete) lines.push(label('Search incomplete', report.incomplete ?? ''));
     const rows = [['step', 'operands', 'kept', 'summed', 'shape', 'FLOPs', 'structured', 'bytes']];
     report.steps.forEach((step, k) => {
         rows.push([

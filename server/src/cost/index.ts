@@ -43,8 +43,17 @@ export interface PathOptions extends ObjectiveOptions {
 interface Optimizer {
     summary: string;
     defaultBudgetMs: number;
-    search(problem: Problem, options: PathOptions): SearchResult;
+    search(problem: Problem, options: PathOptions): Outcome;
 }
+
+/** A search's best path; `stopped` says why the search did not finish, when it did not. */
+interface Outcome {
+    result: SearchResult;
+    stopped?: Stop;
+}
+
+/** dp or the exhaustive search ran out of time, or there were too many operands for it. */
+type Stop = 'dp deadline' | 'exhaustive deadline' | 'operands';
 
 function best(...results: (SearchResult | undefined)[]): SearchResult {
     let chosen: SearchResult | undefined;
@@ -56,33 +65,56 @@ function best(...results: (SearchResult | undefined)[]): SearchResult {
     return chosen!;
 }
 
-function dp(problem: Problem, seed: SearchResult): SearchResult {
-    return best(seed, dynamicProgramming(problem, seed.cost));
+/**
+ * Of the time left before the deadline, the most random-greedy may take to bound dp with. Its
+ * trials are fast on small networks, so dp keeps nearly all the time where it can finish; on
+ * large ones dp rarely finishes and random-greedy's path is the answer.
+ */
+const RANDOM_GREEDY_SHARE = 0.8;
+
+/**
+ * Greedy and a short random-greedy give a bound, then dp searches under it: dp never returns a
+ * costlier path than theirs, and when it runs out of time the best of them is the answer.
+ */
+function dp(problem: Problem, options: PathOptions): Outcome {
+    const start = now();
+    const share = {
+        ...problem,
+        deadline: start + RANDOM_GREEDY_SHARE * (problem.deadline - start),
+    };
+    const bound = best(greedy(problem), randomGreedy(share, options));
+    const search = dynamicProgramming(problem, bound.cost);
+    const result = best(search.result, bound);
+    return search.complete ? { result } : { result, stopped: 'dp deadline' };
 }
 
 /**
  * Exhaustive search, seeded with greedy and dp so that it never returns a costlier path than
  * theirs. Small networks go straight to the exhaustive search (it is cheap there and, once
- * complete, no worse than dp); larger ones get dp's bound first, to prune with.
+ * complete, no worse than dp); larger ones get dp's bound first, to prune with. Beyond
+ * EXHAUSTIVE_LIMIT operands only the bound is left, and the outcome says so.
  */
-function optimal(problem: Problem, options: PathOptions): SearchResult {
+function optimal(problem: Problem, options: PathOptions): Outcome {
     const n = problem.inputs.length;
     if (n <= UNSEEDED) {
         // Too few subsets for a bound to matter; greedy only if the budget ran out.
         const search = exhaustive(problem, INFINITE_COST);
-        if (search.result !== undefined) return search.result;
+        if (search.complete && search.result !== undefined) return { result: search.result };
     }
     const seed = greedy(problem);
     if (n <= EXHAUSTIVE_FIRST) {
         const search = exhaustive(problem, seed.cost);
-        if (search.complete) return best(seed, search.result);
-        return best(dp(problem, seed), search.result);
+        if (search.complete) return { result: best(seed, search.result) };
+        return {
+            result: best(dp(problem, options).result, search.result),
+            stopped: 'exhaustive deadline',
+        };
     }
-    let bound = dp(problem, seed);
-    if (n > EXHAUSTIVE_LIMIT) {
-        bound = best(bound, randomGreedy(problem, { seed: options.seed ?? 0, repeats: Infinity }));
-    }
-    return best(bound, exhaustive(problem, bound.cost).result);
+    const bound = dp(problem, options);
+    if (n > EXHAUSTIVE_LIMIT) return { result: bound.result, stopped: 'operands' };
+    const search = exhaustive(problem, bound.result.cost);
+    const result = best(bound.result, search.result);
+    return search.complete ? { result } : { result, stopped: 'exhaustive deadline' };
 }
 
 /** Up to this many operands, the exhaustive search runs before dp; up to UNSEEDED, alone. */
@@ -93,17 +125,17 @@ const registry: Record<string, Optimizer> = {
     greedy: {
         summary: 'the pair that frees the most memory first (as numpy and opt_einsum)',
         defaultBudgetMs: 2000,
-        search: (problem) => greedy(problem),
+        search: (problem) => ({ result: greedy(problem) }),
     },
     'random-greedy': {
         summary: 'greedy repeated with seeded random choices, bounded by a count and by time',
         defaultBudgetMs: 2000,
-        search: (problem, options) => randomGreedy(problem, options),
+        search: (problem, options) => ({ result: randomGreedy(problem, options) }),
     },
     dp: {
         summary: 'dynamic programming over connected subsets with a rising cost cap',
         defaultBudgetMs: 2000,
-        search: (problem) => dp(problem, greedy(problem)),
+        search: dp,
     },
     optimal: {
         summary: 'every split of every subset, seeded with greedy and dp: optimal when it finishes',
@@ -116,8 +148,8 @@ const registry: Record<string, Optimizer> = {
         search: (problem, options) => {
             const n = problem.inputs.length;
             if (n <= 12) return optimal(problem, options);
-            if (n <= 24) return dp(problem, greedy(problem));
-            return randomGreedy(problem, { seed: options.seed ?? 0 });
+            if (n <= 24) return dp(problem, options);
+            return { result: randomGreedy(problem, { seed: options.seed ?? 0 }) };
         },
     },
 };
@@ -153,10 +185,23 @@ export function contractionPath(
     const n = term.operands.length;
     if (n === 0) return replayPath(term, sizes, dtype, [], labels);
     // A fifth of the budget is left for what follows the search: replaying the path for its report.
-    const deadline = now() + 0.8 * (options.timeBudgetMs ?? optimizer.defaultBudgetMs);
+    const budgetMs = options.timeBudgetMs ?? optimizer.defaultBudgetMs;
+    const deadline = now() + 0.8 * budgetMs;
     const problem = buildProblem(term, sizes, objective, deadline);
-    const result = optimizer.search(problem, options);
-    return replayPath(term, sizes, dtype, ssaToLinear(result.ssa, n), labels);
+    const { result, stopped } = optimizer.search(problem, options);
+    const report = replayPath(term, sizes, dtype, ssaToLinear(result.ssa, n), labels);
+    if (stopped === undefined) return report;
+    return { ...report, complete: false, incomplete: describeStop(stopped, name, n, budgetMs) };
+}
+
+function describeStop(stopped: Stop, optimizer: string, operands: number, budgetMs: number) {
+    const fallback =
+        stopped === 'dp deadline' ? 'greedy and random-greedy' : 'greedy, random-greedy and dp';
+    const why =
+        stopped === 'operands'
+            ? `${operands} operands are more than the exhaustive search takes (${EXHAUSTIVE_LIMIT})`
+            : `the search ran out of its time budget of ${budgetMs} ms`;
+    return `${optimizer} did not finish: ${why}; the path is the best of ${fallback}`;
 }
 
 export interface NetworkCost {

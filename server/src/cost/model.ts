@@ -52,6 +52,12 @@ export interface PathReport {
     scaling: number;
     /** The term as an einsum-like string, one index name per letter where possible. */
     equation: string;
+    /**
+     * False when the search stopped before it finished (too many operands, or the deadline); its
+     * path is then the best of the cheaper searches it tried, and `incomplete` says why.
+     */
+    complete: boolean;
+    incomplete?: string;
 }
 
 /**
@@ -273,6 +279,7 @@ export function replayPath(
         naiveScaling: naive.scaling,
         scaling: steps.reduce((max, step) => Math.max(max, step.scaling), 0),
         equation: termEquation(term),
+        complete: true,
     };
 }
 

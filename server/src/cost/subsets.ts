@@ -93,17 +93,22 @@ function components<M>(problem: Problem, masks: Masks<M>): M[] {
 /**
  * Pfeifer et al.'s dynamic programme: builds connected subsets level by level, keeping only those
  * whose cost stays under a cap that rises until every component is contracted; the components are
- * then joined by outer products, smallest first. Returns undefined when the deadline passes.
+ * then joined by outer products, smallest first. Incomplete when the deadline passes.
  */
-export function dynamicProgramming(problem: Problem, bound: Cost): SearchResult | undefined {
+export function dynamicProgramming(problem: Problem, bound: Cost): Exhaustive {
     const n = problem.inputs.length;
-    if (n < 2) return undefined;
-    return n <= 30
-        ? programme(problem, bound, NUMBER_MASKS)
-        : programme(problem, bound, BIGINT_MASKS);
+    if (n < 2) return { complete: true };
+    const result =
+        n <= 30 ? programme(problem, bound, NUMBER_MASKS) : programme(problem, bound, BIGINT_MASKS);
+    if (result === OUT_OF_TIME) return { complete: false };
+    return result === undefined ? { complete: true } : { result, complete: true };
 }
 
-function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchResult | undefined {
+function programme<M>(
+    problem: Problem,
+    bound: Cost,
+    masks: Masks<M>,
+): SearchResult | undefined | typeof OUT_OF_TIME {
     const n = problem.inputs.length;
     const carriers = problem.indexSizes.map(() => masks.zero);
     problem.inputs.forEach((node, k) => {
@@ -126,7 +131,7 @@ function programme<M>(problem: Problem, bound: Cost, masks: Masks<M>): SearchRes
             cap *= factor;
         }
     } catch (error) {
-        if (error instanceof OutOfTime) return undefined;
+        if (error instanceof OutOfTime) return OUT_OF_TIME;
         throw error;
     }
 
@@ -216,7 +221,7 @@ export const EXHAUSTIVE_LIMIT = 20;
 // intermediate of `size`, but not for the FLOPs that break `size`'s ties (a tree with a larger
 // maximum and fewer FLOPs may be dropped though the whole path's maximum hides the difference).
 
-/** What an exhaustive search found: the optimal path if it beats the bound; whether it finished. */
+/** What a search found: its best path if it beats the bound; whether it finished. */
 export interface Exhaustive {
     result?: SearchResult;
     complete: boolean;

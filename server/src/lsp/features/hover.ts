@@ -205,9 +205,13 @@ export function costReport(cost: NetworkCost): string {
             const summed = step.summed.length > 0 ? `, summing ${step.summed.join(', ')}` : '';
             return `${index + 1}. ${operands} → #${index + 1}[${step.indices.join(',')}]${summed}: ${shortCount(step.flops)} FLOPs`;
         });
-        return [`${title} (\`${optimizer}\`, ${JSON.stringify(term.path)}):`, '', ...steps].join(
-            '\n',
-        );
+        const note = term.complete ? [] : ['', `Search incomplete: ${term.incomplete ?? ''}.`];
+        return [
+            `${title} (\`${optimizer}\`, ${JSON.stringify(term.path)}):`,
+            '',
+            ...steps,
+            ...note,
+        ].join('\n');
     });
     return [table.join('\n'), ...paths].join('\n\n');
 }
