@@ -174,3 +174,31 @@ void describe('--json on failure', () => {
         }
     });
 });
+
+void describe('repeated and out-of-range options', () => {
+    const small = file('options.tnet', 'tensor A[2, 3]\ntensor C[3]\nZ[i] = A[i, j] * C[j]\n');
+    const usage: [string[], RegExp][] = [
+        [['--save', 'Z=a.npy', '--save', 'Z=b.npy'], /--save Z is given twice/],
+        [['--input', 'A=a.npy', '--input', 'A=b.npy'], /--input A is given twice/],
+        [['--seed', '1', '--seed', '2'], /--seed is given more than once/],
+        [['--backend', 'cpu'], /--backend is given more than once/],
+        [['--seed', '99999999999999999999'], /from 0 to 4294967295 \(a 32-bit unsigned/],
+        [['--seed', '4294967296'], /from 0 to 4294967295/],
+        [['--seed', '1e3'], /--seed takes an integer/],
+    ];
+    for (const [extra, message] of usage) {
+        void it(`refuses ${extra.join(' ')} as bad usage`, async () => {
+            const command = extra[0] === '--save' ? ['run'] : ['run', 'bench'];
+            for (const name of command) {
+                const result = await tnet(name, small, '--backend', 'cpu', ...extra);
+                assert.equal(result.code, 2, `${name}: ${result.stderr}`);
+                assert.match(result.stderr, message);
+            }
+        });
+    }
+
+    void it('takes the largest seed', async () => {
+        const result = await tnet('run', small, '--backend', 'cpu', '--seed', '4294967295');
+        assert.equal(result.code, 0, result.stderr);
+    });
+});

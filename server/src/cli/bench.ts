@@ -9,6 +9,7 @@ import {
     commonArgs,
     describeBackend,
     integer,
+    refuseRepeats,
     reportFailure,
     stepRows,
     table,
@@ -29,7 +30,7 @@ Options:
   --warmup N           untimed runs first (default 2)
   --repeat N           timed runs (default 10)
   --input NAME=FILE    values of the declared tensor NAME from a .npy file (repeatable)
-  --seed N             seed for inputs not given (default 0)
+  --seed N             seed for inputs not given (0 to 2^32-1; default 0)
   --memory-budget SIZE refuse a plan whose buffers exceed SIZE (default 2GiB)
   --json               print the report as JSON (see docs/cli.md)
   -h, --help           show this help
@@ -77,11 +78,18 @@ export const benchCommand: Command = {
     summary: 'time a statement: structured vs dense-pattern vs unfold plans, per step',
     help: HELP,
     async run(args: string[], io: CliIo): Promise<number> {
-        const { values, positionals } = parseArgs({
+        const spec = {
+            ...COMMON_OPTIONS,
+            warmup: { type: 'string' },
+            repeat: { type: 'string' },
+        } as const;
+        const { values, positionals, tokens } = parseArgs({
             args,
             allowPositionals: true,
-            options: { ...COMMON_OPTIONS, warmup: { type: 'string' }, repeat: { type: 'string' } },
+            tokens: true,
+            options: spec,
         });
+        refuseRepeats(tokens, spec);
         const common = commonArgs(positionals, values);
         const options = {
             ...common.options,

@@ -31,7 +31,7 @@ Options:
   --backend NAME       auto (WebGPU when an adapter opens, else the CPU), cpu or webgpu
   --input NAME=FILE    values of the declared tensor NAME from a .npy file (repeatable)
   --save NAME=FILE     write the result NAME (the target or a dependency) to a .npy file
-  --seed N             seed for inputs not given (default 0)
+  --seed N             seed for inputs not given (0 to 2^32-1; default 0)
   --check              compare the result with the CPU backend in f64 (max abs/rel error)
   --dense-patterns     write index patterns out as dense tensors (to compare; slower, larger)
   --memory-budget SIZE refuse a plan whose buffers exceed SIZE (default 2GiB; 512MiB, 1GB, ...)
@@ -63,21 +63,48 @@ export function pairs(values: string[] | undefined, option: string): Record<stri
         if (at <= 0 || at === value.length - 1) {
             throw new UsageError(`--${option} takes NAME=FILE, not '${value}'`);
         }
-        result[value.slice(0, at)] = value.slice(at + 1);
+        const name = value.slice(0, at);
+        if (name in result) {
+            throw new UsageError(
+                `--${option} ${name} is given twice ('${result[name]}' and '${value.slice(at + 1)}')`,
+            );
+        }
+        result[name] = value.slice(at + 1);
     }
     return result;
 }
+
+/** Refuses an option that takes one value but is given more than once (the last would win). */
+export function refuseRepeats(
+    tokens: { kind: string; name?: string }[] | undefined,
+    options: Record<string, { type: string; multiple?: boolean }>,
+): void {
+    const seen = new Set<string>();
+    for (const token of tokens ?? []) {
+        if (token.kind !== 'option' || token.name === undefined) continue;
+        if (options[token.name]?.multiple === true) continue;
+        if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
+        seen.add(token.name);
+    }
+}
+
+/** Seeds are 32-bit unsigned integers, as the generator uses them. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 export function integer(
     value: string | undefined,
     option: string,
     fallback: number,
     min = 0,
+    max = Number.MAX_SAFE_INTEGER,
+    what = '',
 ): number {
     if (value === undefined) return fallback;
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min) {
-        throw new UsageError(`--${option} takes an integer of at least ${min}, not '${value}'`);
+    if (!/^\s*[+-]?\d+\s*$/.test(value) || parsed < min || parsed > max) {
+        const range =
+            max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+        throw new UsageError(`--${option} takes an integer ${range}${what}, not '${value}'`);
     }
     return parsed;
 }
@@ -112,7 +139,7 @@ export function commonArgs(
         file,
         backend: backend as BackendName,
         inputs: pairs(values.input, 'input'),
-        seed: integer(values.seed, 'seed', 0),
+        seed: integer(values.seed, 'seed', 0, 0, MAX_SEED, ' (a 32-bit unsigned integer)'),
     };
     if (values.statement !== undefined) options.statement = values.statement;
     if (budgetBytes !== undefined) options.budgetBytes = budgetBytes;
@@ -264,16 +291,19 @@ export const runCommand: Command = {
     summary: 'evaluate a statement on the CPU or WebGPU, inputs from .npy files or a seed',
     help: RUN_HELP,
     async run(args: string[], io: CliIo): Promise<number> {
-        const { values, positionals } = parseArgs({
+        const spec = {
+            ...COMMON_OPTIONS,
+            save: { type: 'string', multiple: true },
+            check: { type: 'boolean' },
+            'dense-patterns': { type: 'boolean' },
+        } as const;
+        const { values, positionals, tokens } = parseArgs({
             args,
             allowPositionals: true,
-            options: {
-                ...COMMON_OPTIONS,
-                save: { type: 'string', multiple: true },
-                check: { type: 'boolean' },
-                'dense-patterns': { type: 'boolean' },
-            },
+            tokens: true,
+            options: spec,
         });
+        refuseRepeats(tokens, spec);
         const common = commonArgs(positionals, values);
         const options = {
             ...common.options,
