@@ -2,7 +2,6 @@
 // opens the panel beside the editor, it draws the equation under the cursor, follows the cursor to
 // another equation and redraws as the text changes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,8 +33,6 @@ void describe('diagram preview in VS Code for the web', () => {
         page.locator('.monaco-editor .view-line', { hasText: text }).first();
 
     before(async () => {
-        const build = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
-        assert.equal(build.status, 0, build.stderr);
         mkdirSync(SHOTS, { recursive: true });
         workbench = await openWorkbench({ 'conv.tnet': SOURCE }, 'diagram');
         page = workbench.page;
