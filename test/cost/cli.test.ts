@@ -204,6 +204,27 @@ void describe('tnet cost report and errors', () => {
         const { code, stderr } = await tnet('cost', path);
         assert.equal(code, 1);
         assert.match(stderr, /bad\.tnet:2:\d+: error E002/);
+        const json = await tnet('cost', path, '--json');
+        assert.equal(json.code, 1);
+        const report = JSON.parse(json.stdout) as {
+            equations: unknown[];
+            diagnostics: Record<string, unknown>[];
+        };
+        assert.deepEqual(report.equations, []);
+        assert.equal(report.diagnostics.length, 1);
+        assert.deepEqual(Object.keys(report.diagnostics[0]!).sort(), [
+            'code',
+            'message',
+            'range',
+            'severity',
+        ]);
+        assert.equal(report.diagnostics[0]!.code, 'E002');
+    });
+
+    void it('refuses an unknown --statement as bad usage (2), listing the equations', async () => {
+        const { code, stderr } = await tnet('cost', CHAIN, '--statement', 'NOPE');
+        assert.equal(code, 2);
+        assert.match(stderr, /has no equation 'NOPE'; its equations: M/);
     });
 
     void it('reports a missing file without a stack trace', async () => {

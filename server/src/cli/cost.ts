@@ -25,7 +25,8 @@ Options:
   --optimizer NAME   ${OPTIMIZERS.join(', ')} (default auto)
   --objective NAME   ${OBJECTIVES.join(', ')} (default flops)
   --time-budget MS   how long one search may take (default 1000)
-  --json             print {"file", "equations": [...]} instead of a report
+  --json             print {"file", "equations": [...], "diagnostics": [...]} instead of a
+                     report; "diagnostics" as in tnet check --json
   -h, --help         show this help
 
 JSON: each equation has "name", "line" (0-based, as in LSP), "naiveFlops", "flops",
@@ -252,6 +253,12 @@ export const costCommand: Command = {
             const json = {
                 file,
                 equations: costed.map(({ equation, cost }) => equationJson(equation, cost)),
+                diagnostics: analysis.diagnostics.map(({ code, severity, message, range }) => ({
+                    code,
+                    severity,
+                    message,
+                    range,
+                })),
             };
             io.stdout(JSON.stringify(json, null, 2) + '\n');
         } else {
