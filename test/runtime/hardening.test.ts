@@ -17,6 +17,8 @@ import {
 } from 'vscode-jsonrpc/node';
 
 import { main } from '../../server/src/cli/main';
+import { runJob } from '../../server/src/runtime/jobs';
+import { serializeNpy } from '../../server/src/runtime/npy';
 import { BenchRequest, ErrorCodes, RunRequest } from '../../server/src/runtime/protocol';
 import { attach } from '../../server/src/runtime/server';
 
@@ -200,5 +202,32 @@ void describe('repeated and out-of-range options', () => {
     void it('takes the largest seed', async () => {
         const result = await tnet('run', small, '--backend', 'cpu', '--seed', '4294967295');
         assert.equal(result.code, 0, result.stderr);
+    });
+});
+
+void describe('--check', () => {
+    void it('gives the relative error over the largest reference magnitude', async () => {
+        const tnetFile = file('rel.tnet', 'tensor A[2, 2]\ntensor C[2]\nY[i] = A[i, j] * C[j]\n');
+        const a = join(directory, 'rel-a.npy');
+        const c = join(directory, 'rel-c.npy');
+        writeFileSync(
+            a,
+            serializeNpy({ dtype: 'f64', shape: [2, 2], data: Float64Array.from([1, 1, 1000, 0]) }),
+        );
+        writeFileSync(
+            c,
+            serializeNpy({ dtype: 'f64', shape: [2], data: Float64Array.from([0.1, -0.1000001]) }),
+        );
+        // Row 0 nearly cancels (about -1e-7, so its own relative error is large); row 1 is 100.
+        const report = await runJob({
+            file: tnetFile,
+            backend: 'cpu',
+            inputs: { A: a, C: c },
+            check: true,
+        });
+        const check = report.check!;
+        assert.ok(check.maxAbsError > 0);
+        assert.ok(Math.abs(check.maxRelError - check.maxAbsError / 100) < 1e-3 * check.maxRelError);
+        assert.ok(check.maxRelError < 1e-6, String(check.maxRelError));
     });
 });

@@ -32,7 +32,8 @@ Options:
   --input NAME=FILE    values of the declared tensor NAME from a .npy file (repeatable)
   --save NAME=FILE     write the result NAME (the target or a dependency) to a .npy file
   --seed N             seed for inputs not given (0 to 2^32-1; default 0)
-  --check              compare the result with the CPU backend in f64 (max abs/rel error)
+  --check              compare the result with the CPU backend in f64 (max abs error, and
+                       max rel error as max|a-b| / max|b|)
   --dense-patterns     write index patterns out as dense tensors (to compare; slower, larger)
   --memory-budget SIZE refuse a plan whose buffers exceed SIZE (default 2GiB; 512MiB, 1GB, ...)
   --json               print the report as JSON (see docs/cli.md)
@@ -280,7 +281,7 @@ function human(report: RunReport): string {
     if (report.check !== undefined) {
         lines.push(
             `check against the ${report.check.reference}: max abs error ${number(report.check.maxAbsError)}, ` +
-                `max rel error ${number(report.check.maxRelError)}`,
+                `max rel error ${number(report.check.maxRelError)} (max|a-b| / max|b|)`,
         );
     }
     return lines.join('\n') + '\n';

@@ -95,6 +95,7 @@ export interface RunReport {
     inputs: Record<string, { source: 'file' | 'seed'; file?: string; shape: number[] }>;
     summary: { min: number; max: number; mean: number; norm: number; first: number[] };
     saved: Record<string, string>;
+    /** `maxRelError` is max|a − b| / max|b|, with b the reference. */
     check?: { reference: string; maxAbsError: number; maxRelError: number };
     totalMs: number;
 }
@@ -602,14 +603,15 @@ async function checkAgainstCpu(
         reference = (await runCpu(plan, inputs, cancel)).output;
         values.set(equation.name, reference);
     }
+    // The relative error is over the reference's largest magnitude, not per element, so that
+    // entries near zero do not dominate it.
     let maxAbsError = 0;
-    let maxRelError = 0;
+    let largest = 0;
     for (let at = 0; at < reference.length; at++) {
-        const error = Math.abs(output[at]! - reference[at]!);
-        maxAbsError = Math.max(maxAbsError, error);
-        if (reference[at] !== 0)
-            maxRelError = Math.max(maxRelError, error / Math.abs(reference[at]!));
+        maxAbsError = Math.max(maxAbsError, Math.abs(output[at]! - reference[at]!));
+        largest = Math.max(largest, Math.abs(reference[at]!));
     }
+    const maxRelError = largest > 0 ? maxAbsError / largest : 0;
     return { reference: 'cpu f64', maxAbsError, maxRelError };
 }
 
