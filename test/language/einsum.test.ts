@@ -146,6 +146,8 @@ void test('einsum errors: counts, characters, output letters', () => {
             /3 operand subscripts .* but the call has 2 operands/,
         ],
         ['Y = einsum("ij,j1->i", A, B)', 'E009', /invalid character `1`/],
+        ['Y = einsum("i\u{1F600}j", A)', 'E009', /invalid character `\u{1F600}` in einsum/u],
+        ['Y = einsum("i\u0007j", A)', 'E009', /invalid character U\+0007 in einsum/],
         ['Y = einsum("ij,jk->iz", A, B)', 'E005', /output subscript `z`/],
         ['Y = einsum("ij,jk->ii", A, B)', 'E009', /appears more than once/],
         ['Y = einsum("ij,jk->ik->i", A, B)', 'E009', /at most one `->`/],

@@ -91,6 +91,9 @@ void test('syntax errors say what was expected and what was found', () => {
         ['pattern P = 3', /expected a pattern call/],
         ['size N = "3', /unterminated string/],
         ['size N = 3 $', /unexpected character `\$`/],
+        ['size N = 3 \u{1F600}', /unexpected character `\u{1F600}`$/u],
+        ['size N = 3 \0', /unexpected character U\+0000$/],
+        ['size N = 3 \uD83D', /unexpected character U\+D83D$/],
     ];
     for (const [text, message] of cases) {
         const errors = analyze(text).diagnostics.filter((diagnostic) => diagnostic.code === 'E001');

@@ -5,6 +5,7 @@
  */
 import type { DType, Operand, Range } from '../network/ir';
 import type { Call } from './ast';
+import { codePointWidth, showCharacter } from './characters';
 import { assemble, tensorArgument, type BuiltinResult, type TensorArgument } from './builtins';
 import { Context, formatShape } from './context';
 import type { IndexInfo } from './model';
@@ -57,10 +58,12 @@ function parseSubscripts(
             labels.push({ text: '...', range: within(literal, at, at + 3) });
             at += 3;
         } else {
+            const end = at + codePointWidth(spec, at);
             context.error(
                 'E009',
-                `invalid character \`${character}\` in einsum subscripts: use letters and \`...\``,
-                within(literal, at, at + 1),
+                `invalid character ${showCharacter(spec.slice(at, end))} in einsum subscripts: ` +
+                    'use letters and `...`',
+                within(literal, at, end),
             );
             return undefined;
         }

@@ -1,5 +1,6 @@
 /** The `.tnet` lexer: text to tokens with ranges, newlines only where a statement can end. */
 import type { Position, Range } from '../network/ir';
+import { codePointWidth, showCharacter } from './characters';
 
 export type TokenKind =
     | 'name'
@@ -147,11 +148,16 @@ export function lex(text: string): LexResult {
             const punct =
                 code === 47 && text.charCodeAt(offset + 1) === 47 ? '//' : PUNCTUATION.get(code);
             if (punct === undefined) {
-                // A lone surrogate half is not a character of its own: keep a pair together.
-                const width = code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;
-                offset += width;
+                // A surrogate pair is one character: keep it together.
+                offset += codePointWidth(text, offset);
                 const shown = text.slice(start, offset);
-                push('invalid', shown, start, offset, `unexpected character \`${shown}\``);
+                push(
+                    'invalid',
+                    shown,
+                    start,
+                    offset,
+                    `unexpected character ${showCharacter(shown)}`,
+                );
             } else {
                 offset += punct.length;
                 if (punct === '(' || punct === '[') depth++;
