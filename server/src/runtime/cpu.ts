@@ -1,5 +1,6 @@
 /** The CPU backend: runs a plan with plain loops over typed arrays; the reference for the others. */
 import type { DType } from '../network/ir';
+import { roundToHalf } from './half';
 import type { FillStep, GatherStep, GatherView, GemmStep, PatternStep, Plan, Step } from './plan';
 
 export type Float = Float32Array | Float64Array;
@@ -30,7 +31,7 @@ export interface CancelToken {
     readonly cancelled: boolean;
 }
 
-/** f16 is stored and computed in f32 on the CPU. */
+/** f16 is stored in f32 on the CPU, rounded to half precision after each step (see runCpu). */
 export function allocate(dtype: DType, elements: number): Float {
     return dtype === 'f64' ? new Float64Array(elements) : new Float32Array(elements);
 }
@@ -49,6 +50,11 @@ export async function runCpu(
                     `input ${buffer.name} has ${given.length} elements, the plan needs ${buffer.elements}`,
                 );
             }
+            if (plan.dtype === 'f16') {
+                const rounded = Float32Array.from(given);
+                roundToHalf(rounded);
+                return rounded;
+            }
             if (
                 plan.dtype === 'f64' ? given instanceof Float64Array : given instanceof Float32Array
             ) {
@@ -58,6 +64,9 @@ export async function runCpu(
         }
         return allocate(plan.dtype, buffer.elements);
     });
+    // Like the WebGPU backend, f16 keeps every stored value (inputs, intermediates and results) in
+    // half precision, so that the two agree; the arithmetic of a step is in f32.
+    const half = plan.dtype === 'f16';
     const steps: StepTiming[] = [];
     const started = performance.now();
     for (const step of plan.steps) {
@@ -67,6 +76,7 @@ export async function runCpu(
         if (cancel?.cancelled === true) throw new CancelledError();
         const before = performance.now();
         runStep(step, buffers);
+        if (half) roundToHalf(buffers[step.dst]!);
         steps.push({
             label: step.label,
             kind: step.kind,

@@ -50,3 +50,11 @@ export function decodeHalf(words: Uint16Array, length = words.length): Float32Ar
     for (let at = 0; at < length; at++) out[at] = fromHalf(words[at]!);
     return out;
 }
+
+let halves: Float32Array | undefined;
+
+/** Rounds each value to the nearest half-precision value in place: f16 kept in f32 storage. */
+export function roundToHalf(values: Float32Array | Float64Array): void {
+    halves ??= decodeHalf(Uint16Array.from({ length: 0x10000 }, (_, bits) => bits));
+    for (let at = 0; at < values.length; at++) values[at] = halves[toHalf(values[at]!)]!;
+}

@@ -216,7 +216,10 @@ export function cpuBackend(): Backend {
                 ...rounds[0]![at]!,
                 ms: median(rounds.map((round) => round[at]!.ms)),
             }));
-            const notes = plan.dtype === 'f16' ? ['the CPU backend computes f16 in f32'] : [];
+            const notes =
+                plan.dtype === 'f16'
+                    ? ['the CPU backend stores f16 values in half precision and computes in f32']
+                    : [];
             return { output, steps, totalMs: steps.reduce((sum, step) => sum + step.ms, 0), notes };
         },
         async close() {},
