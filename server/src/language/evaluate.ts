@@ -34,11 +34,22 @@ function sizeValue(
     return entity.symbol.value;
 }
 
+/** Sizes are computed exactly in doubles, so only integers up to 2^53 − 1 are exact. */
+const TOO_LARGE = `too large: integers go up to 2^53 − 1 = ${Number.MAX_SAFE_INTEGER} in magnitude`;
+
 /** An integer expression over numbers and sizes defined earlier. */
 export function evaluateInteger(context: Context, expression: Expression): number | undefined {
     switch (expression.kind) {
         case 'number':
-            if (!expression.integer || !Number.isSafeInteger(expression.value)) {
+            if (expression.integer && !Number.isSafeInteger(expression.value)) {
+                context.error(
+                    'E007',
+                    `integer ${expression.text} is ${TOO_LARGE}`,
+                    expression.range,
+                );
+                return undefined;
+            }
+            if (!expression.integer) {
                 context.error(
                     'E007',
                     `expected an integer, found ${expression.text}`,
@@ -100,7 +111,8 @@ export function evaluateInteger(context: Context, expression: Expression): numbe
                             : floorMod(left, right);
             }
             if (!Number.isSafeInteger(value)) {
-                context.error('E007', 'integer too large', expression.range);
+                const figures = `${left} ${expression.operator} ${right} = ${value.toExponential(3)}`;
+                context.error('E007', `${figures} is ${TOO_LARGE}`, expression.range);
                 return undefined;
             }
             return value;
