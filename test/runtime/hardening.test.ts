@@ -1,6 +1,7 @@
 // Bad input to the runtime, `tnet run`, `tnet bench` and `tnet diagram`: each refused with a clear
 // message and the documented exit code or error code, never a stack trace.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,5 +230,30 @@ void describe('--check', () => {
         assert.ok(check.maxAbsError > 0);
         assert.ok(Math.abs(check.maxRelError - check.maxAbsError / 100) < 1e-3 * check.maxRelError);
         assert.ok(check.maxRelError < 1e-6, String(check.maxRelError));
+    });
+});
+
+void describe('the backend opens only when there is something to run', () => {
+    void it('reads and analyses the file before starting Dawn', () => {
+        const entry = "import('./server/src/cli/main.ts').then((m) => (m.cli ?? m.default.cli)());";
+        const missing = join(directory, 'missing.tnet');
+        const broken = file('broken-first.tnet', 'tensor A[3, 4]\nB[i] = A[i, i]\n');
+        for (const [args, expected] of [
+            [['run', missing], /^tnet run: cannot read .*: no such file or directory\n$/],
+            [['bench', missing], /^tnet bench: cannot read .*: no such file or directory\n$/],
+            [
+                ['run', broken, '--backend', 'webgpu'],
+                /^[^\n]*error E004[^\n]*\ntnet run: [^\n]*\n$/,
+            ],
+        ] as const) {
+            const result = spawnSync(
+                process.execPath,
+                ['--import', 'tsx', '--input-type=module', '-e', entry, 'tnet', ...args],
+                { encoding: 'utf8' },
+            );
+            assert.equal(result.status, 1, result.stderr);
+            // Dawn prints its warnings when it starts; nothing else may be on stderr.
+            assert.match(result.stderr, expected);
+        }
     });
 });

@@ -461,19 +461,26 @@ function gatherInputs(
     return result;
 }
 
-async function evaluate(
-    options: RunOptions,
-    backend: Backend,
-    cancel?: CancelToken,
-    progress?: Progress,
-): Promise<Evaluation> {
-    const { analysis, target } = analysed(options);
+/** The file read and analysed and the inputs named checked, before a backend is opened. */
+function prepare(options: JobOptions): { analysis: Analysis; target: EquationInfo } {
+    const prepared = analysed(options);
     for (const name of Object.keys(options.inputs ?? {})) {
-        const symbol = analysis.symbols.find((candidate) => candidate.name === name);
+        const symbol = prepared.analysis.symbols.find((candidate) => candidate.name === name);
         if (symbol?.kind !== 'tensor') {
             throw new JobError(`--input ${name}: ${options.file} declares no tensor ${name}`);
         }
     }
+    return prepared;
+}
+
+async function evaluate(
+    options: RunOptions,
+    prepared: { analysis: Analysis; target: EquationInfo },
+    backend: Backend,
+    cancel?: CancelToken,
+    progress?: Progress,
+): Promise<Evaluation> {
+    const { analysis, target } = prepared;
     const values = new Map<string, Float>();
     const runs: StatementRun[] = [];
     const inputs: RunReport['inputs'] = {};
@@ -533,10 +540,11 @@ export async function runJob(
     backend?: Backend,
 ): Promise<RunReport> {
     const started = performance.now();
+    const prepared = prepare(options);
     const owned = backend === undefined;
     const chosen = backend ?? (await openBackend(options.backend));
     try {
-        const evaluation = await evaluate(options, chosen, cancel, progress);
+        const evaluation = await evaluate(options, prepared, chosen, cancel, progress);
         const target = evaluation.runs.at(-1)!;
         const output = evaluation.values.get(target.name)!;
         const saved: Record<string, string> = {};
@@ -624,13 +632,13 @@ export async function benchJob(
     progress?: Progress,
     backend?: Backend,
 ): Promise<BenchReport> {
+    const { analysis, target } = prepare(options);
     const owned = backend === undefined;
     const chosen = backend ?? (await openBackend(options.backend));
     const warmup = options.warmup ?? 2;
     const repeat = Math.max(1, options.repeat ?? 10);
     const budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
     try {
-        const { analysis, target } = analysed(options);
         // The statements the target depends on run once, as in `run`, to give it its inputs.
         const values = new Map<string, Float>();
         const inputs: RunReport['inputs'] = {};
