@@ -5,7 +5,9 @@
 import {
     type ClientCapabilities,
     type Connection,
+    ErrorCodes,
     type InitializeResult,
+    ResponseError,
     type ServerCapabilities,
     TextDocumentSyncKind,
     TextDocuments,
@@ -19,6 +21,7 @@ import {
     type TnetSettings,
 } from './protocol';
 import { Documents } from './documents';
+import { checkedDocumentSync, requestProblem } from './validate';
 import { diagnosticsFeature } from './features/diagnostics';
 import { customRequestsFeature } from './features/custom';
 import { codeActionsFeature } from './features/codeActions';
@@ -99,6 +102,12 @@ export function startServer(connection: Connection): void {
     const guard =
         <P, R>(name: string, handler: (params: P) => R | null) =>
         (params: P): R | null => {
+            // Malformed parameters are the client's mistake: an error answer, not a red status.
+            const problem = requestProblem(params);
+            if (problem !== undefined) {
+                log.warn(`${name}: invalid parameters: ${problem}`);
+                throw new ResponseError(ErrorCodes.InvalidParams, `${name}: ${problem}`);
+            }
             try {
                 return handler(params);
             } catch (error) {
@@ -156,7 +165,7 @@ export function startServer(connection: Connection): void {
     });
 
     for (const feature of features) feature.register(context);
-    textDocuments.listen(connection);
+    textDocuments.listen(checkedDocumentSync(connection, log.warn));
     connection.listen();
 }
 
