@@ -12,7 +12,9 @@ before(async () => {
     client = await LspClient.start();
     client.connection.onNotification(
         ServerStatusNotification.method,
-        (params: { state: string; message?: string }) => statuses.push(params),
+        (params: { state: string; message?: string }) => {
+            statuses.push(params);
+        },
     );
 });
 after(async () => {
