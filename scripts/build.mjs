@@ -1,7 +1,8 @@
 // Bundles what ships with esbuild: the CLI, the language server (Node and web worker), the
-// extension (Node and browser), the runtime process and the webview scripts.
+// extension (Node and browser), the runtime process and its WebGPU worker, the webview scripts
+// and the playground.
 import { build } from 'esbuild';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
@@ -56,10 +57,7 @@ const targets = [
     },
 ];
 
-// FIXME: entries not written yet are skipped so that the tree builds while the parts land; once
-// every entry exists this becomes an error.
-const present = targets.filter((target) => existsSync(target.entryPoints[0]));
-await Promise.all(present.map((target) => build(target)));
+await Promise.all(targets.map((target) => build(target)));
 // The WebGPU worker reads its WGSL kernels from dist/wgsl at run time.
 cpSync('server/src/runtime/webgpu/kernels', 'dist/wgsl', { recursive: true });
 // The browser playground (dist/playground) reuses the web language server bundled above.
