@@ -44,3 +44,21 @@ for (const file of readdirSync(folder)
         }
     });
 }
+
+void test('a name written in a statement that failed to parse is not reported unused', () => {
+    const warnings = (text: string) =>
+        analyze(text)
+            .diagnostics.filter((diagnostic) => diagnostic.code === 'W101')
+            .map((diagnostic) => diagnostic.message);
+    assert.deepEqual(warnings('size N = 4, C = 3\ntensor X[N, C H]\n'), []);
+    const deep = `tensor A[2]\nB[i] = ${'('.repeat(20000)}1${')'.repeat(20000)} * A[i]\n`;
+    const analysis = analyze(deep);
+    assert.deepEqual(
+        analysis.diagnostics.map((diagnostic) => diagnostic.code),
+        ['E001'],
+    );
+    // A name no statement mentions is still reported.
+    assert.deepEqual(warnings('size N = 4, C = 3\ntensor X[N, N H]\n'), [
+        'size `C` is defined but never used',
+    ]);
+});

@@ -264,7 +264,8 @@ export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
         // A definition with an error has its diagnostic already; W101 on it would be a second one.
         const healthy =
             symbol.kind === 'size' ? symbol.value !== undefined : symbol.shape !== undefined;
-        if (symbol.kind !== 'equation' && healthy && symbol.references.length === 0) {
+        const unused = symbol.references.length === 0 && !tree.mentioned.has(symbol.name);
+        if (symbol.kind !== 'equation' && healthy && unused) {
             context.report(
                 'W101',
                 'warning',

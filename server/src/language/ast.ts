@@ -90,4 +90,6 @@ export interface SyntaxTree {
     statements: Statement[];
     errors: SyntaxError[];
     broken: BrokenStatement[];
+    /** Every name written in a statement that failed to parse: they count as used (no W101). */
+    mentioned: Set<string>;
 }

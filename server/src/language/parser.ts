@@ -71,6 +71,7 @@ class Parser {
         const statements: Statement[] = [];
         const errors: SyntaxError[] = [];
         const broken: BrokenStatement[] = [];
+        const mentioned = new Set<string>();
         while (this.peek().kind !== 'eof') {
             if (this.peek().kind === 'newline') {
                 this.index++;
@@ -86,9 +87,13 @@ class Parser {
                 while (this.peek().kind !== 'newline' && this.peek().kind !== 'eof') this.index++;
                 const recovered = this.recover(start, this.index);
                 if (recovered !== undefined) broken.push(recovered);
+                for (let at = start; at < this.index; at++) {
+                    const token = this.tokens[at]!;
+                    if (token.kind === 'name') mentioned.add(token.text);
+                }
             }
         }
-        return { statements, errors, broken };
+        return { statements, errors, broken, mentioned };
     }
 
     /** The names a statement that failed to parse meant to define (tokens `[start, end)`). */
