@@ -161,3 +161,13 @@ void test('einsum errors: counts, characters, output letters', () => {
         assert.match(errors[0]!.message, message, line);
     }
 });
+
+void test('W102 in each term of a sum points at that term’s own factor', () => {
+    const warnings = analyze('tensor A[3, 4]\nS = -2 * A[i, j] - A[i, j]\n')
+        .diagnostics.filter((diagnostic) => diagnostic.code === 'W102')
+        .map(
+            (diagnostic) =>
+                `${diagnostic.message.split(' ')[1]} ${diagnostic.range.start.character}`,
+        );
+    assert.deepEqual(warnings, ['`i` 11', '`j` 14', '`i` 21', '`j` 24']);
+});

@@ -7,6 +7,7 @@ import type { Axis, Factor, Statement } from './ast';
 import { Context, formatShape, type Entity } from './context';
 import { evaluateReal } from './evaluate';
 import type { IndexInfo } from './model';
+import { contains } from './position';
 
 export interface DefinitionResult {
     network?: Network;
@@ -223,9 +224,10 @@ export function checkEquation(context: Context, statement: EquationStatement): D
             if (seen.has(index)) continue;
             const holders = operands.filter((operand) => operand.indices.includes(index)).length;
             if (holders === 1) {
-                const first = states
-                    .get(index)!
-                    .occurrences.find((occurrence) => occurrence.right)!;
+                // Each term reports its own factor: the same index may sum alone in several terms.
+                const rights = states.get(index)!.occurrences.filter((each) => each.right);
+                const first =
+                    rights.find((each) => contains(term.range, each.range.start)) ?? rights[0]!;
                 context.report(
                     'W102',
                     'warning',
