@@ -167,6 +167,36 @@ void test('E006: the nearest padding that lets the kernel fit', async () => {
     assert.match(fixed, /^pattern P = conv\(in=2, kernel=5, padding=\d+\)\n$/);
 });
 
+void test('E006 on a built-in call: a padding tuple, one entry per spatial dimension', async () => {
+    const both = await fixOnce(
+        'tensor X[1, 1, 2, 2]\ntensor W[1, 1, 3, 3]\nY = conv(X, W)\n',
+        'E006',
+        /Set padding=\(1, 1\)/,
+    );
+    assert.equal(
+        both.fixed,
+        'tensor X[1, 1, 2, 2]\ntensor W[1, 1, 3, 3]\nY = conv(X, W, padding=(1, 1))\n',
+    );
+    const one = await fixOnce(
+        'tensor X[1, 1, 2, 5]\ntensor W[1, 1, 3, 3]\nY = conv(X, W, padding=0)\n',
+        'E006',
+        /Set padding=\(1, 0\)/,
+    );
+    assert.equal(
+        one.fixed,
+        'tensor X[1, 1, 2, 5]\ntensor W[1, 1, 3, 3]\nY = conv(X, W, padding=(1, 0))\n',
+    );
+});
+
+void test('E007: groups that divide neither channel count are set to a common divisor', async () => {
+    const { fixed } = await fixOnce(
+        'tensor X[1, 3, 8, 8]\ntensor W[4, 3, 3, 3]\nY = conv(X, W, groups=2)\n',
+        'E007',
+        /Set groups=1/,
+    );
+    assert.equal(fixed, 'tensor X[1, 3, 8, 8]\ntensor W[4, 3, 3, 3]\nY = conv(X, W, groups=1)\n');
+});
+
 void test('E007: a stride below 1 is set to 1', async () => {
     const { fixed } = await fixOnce(
         'pattern P = conv(in=8, kernel=3, stride=0)\n',

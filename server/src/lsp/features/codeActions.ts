@@ -62,17 +62,24 @@ export function fixesFor(state: DocumentState, diagnostic: Diagnostic): CodeActi
         case 'E007': {
             const call = callAt(state, diagnostic.range);
             if (call === undefined) return [];
-            // FIXME: E006 on a call of several spatial dimensions needs a tuple per dimension,
-            // which the diagnostic's data does not give; no fix is offered there.
             if (
                 diagnostic.code === 'E006' &&
                 (data.dimensions !== undefined || !isOneDimensional(state, call))
             ) {
-                return [];
+                // Several spatial dimensions: one padding per dimension, the others kept.
+                const value = paddingTuple(state, call, data);
+                if (value === undefined) return [];
+                const edit = keywordEdit(call, 'padding', value, diagnostic.range);
+                return [make(`Set padding=${value}`, [edit], true)];
             }
-            const keys = ['padding', 'kernel', 'dilation', 'stride', 'output_padding'].filter(
-                (key) => data[key] !== undefined,
-            );
+            const keys = [
+                'padding',
+                'kernel',
+                'dilation',
+                'stride',
+                'output_padding',
+                'groups',
+            ].filter((key) => data[key] !== undefined);
             return keys.flatMap((key) => {
                 if (key === 'kernel' && !call.args.some((arg) => arg.keyword?.name === 'kernel')) {
                     return [];
@@ -126,6 +133,47 @@ function isOneDimensional(state: DocumentState, call: Call): boolean {
     if (input?.kind !== 'name') return false;
     const symbol = state.analysis.symbols.find((s) => s.name === input.name);
     return symbol?.shape?.length === 3;
+}
+
+/** The number of spatial dimensions of a built-in call: its input's rank less two. */
+function spatialDimensions(state: DocumentState, call: Call): number | undefined {
+    const input = call.args[0]?.value;
+    if (input?.kind !== 'name') return undefined;
+    const rank = state.analysis.symbols.find((s) => s.name === input.name)?.shape?.length;
+    return rank === undefined || rank < 3 ? undefined : rank - 2;
+}
+
+/**
+ * The padding of an E006 on a call of several spatial dimensions: the call's own padding per
+ * dimension (0 when it has none), with the nearest valid padding where the kernel does not fit.
+ * Undefined when the call's padding cannot be read per dimension.
+ */
+function paddingTuple(state: DocumentState, call: Call, data: Data): string | undefined {
+    const count = spatialDimensions(state, call);
+    if (count === undefined) return undefined;
+    const failing = (Array.isArray(data.dimensions) ? data.dimensions : [data]) as Data[];
+    const given = call.args.find((arg) => arg.keyword?.name === 'padding')?.value;
+    let entries: string[];
+    if (given === undefined || (given.kind === 'string' && given.value === 'valid')) {
+        entries = Array.from({ length: count }, () => '0');
+    } else if (given.kind === 'number' && given.integer) {
+        entries = Array.from({ length: count }, () => String(given.value));
+    } else if (given.kind === 'tuple' && given.items.length === count) {
+        entries = given.items.map((item) => textOf(state, item.range));
+    } else {
+        return undefined;
+    }
+    for (const dimension of failing) {
+        const at = dimension.dimension;
+        const padding = dimension.padding;
+        if (typeof at !== 'number' || typeof padding !== 'number' || at >= count) return undefined;
+        entries[at] = String(padding);
+    }
+    return `(${entries.join(', ')})`;
+}
+
+function textOf(state: DocumentState, range: Range): string {
+    return state.document.getText(range);
 }
 
 /**
