@@ -1,32 +1,13 @@
 // `tnet cost` through the CLI's entry: the JSON contract, the report, and bad usage.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { main } from '../../server/src/cli/main';
 import { replayPath } from '../../server/src/cost/index';
 import { einsumNetwork } from '../../server/src/network/einsum';
+import { scratch, tnet } from '../cli';
 
-const folder = mkdtempSync(join(tmpdir(), 'tnet-cost-'));
-after(() => rmSync(folder, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-    const path = join(folder, name);
-    writeFileSync(path, text);
-    return path;
-}
-
-async function tnet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
+const { folder, file } = scratch('tnet-cost-');
 
 const CHAIN = file(
     'chain.tnet',

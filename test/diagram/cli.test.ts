@@ -4,19 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../server/src/cli/main';
+import { tnet } from '../cli';
 
 const CONV = join(__dirname, 'tnet', 'conv2d.tnet');
-
-async function tnet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
 
 void describe('tnet diagram', () => {
     void it('draws the last equation by default', async () => {

@@ -1,30 +1,19 @@
 // `tnet run` and `tnet bench` through the CLI's entry, on the CPU: the JSON contract, the human
 // report, and exit codes for bad usage and bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { main } from '../../server/src/cli/main';
 import { parseNpy } from '../../server/src/runtime/npy';
+import { scratch, tnet } from '../cli';
 
-const directory = mkdtempSync(join(tmpdir(), 'tnet-cli-'));
+const { folder: directory } = scratch('tnet-cli-');
 const FILE = join(directory, 'chain.tnet');
 writeFileSync(
     FILE,
     'tensor A[64, 512]\ntensor B[512, 8]\ntensor C[8, 512]\nM = einsum("ij,jk,kl->il", A, B, C)\n',
 );
-
-async function tnet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
 
 void describe('tnet run and tnet bench', () => {
     void it('run --json gives the report and saves the result', async () => {

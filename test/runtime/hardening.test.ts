@@ -2,8 +2,7 @@
 // message and the documented exit code or error code, never a stack trace.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -17,29 +16,13 @@ import {
     createMessageConnection,
 } from 'vscode-jsonrpc/node';
 
-import { main } from '../../server/src/cli/main';
 import { runJob } from '../../server/src/runtime/jobs';
 import { serializeNpy } from '../../server/src/runtime/npy';
 import { BenchRequest, ErrorCodes, RunRequest } from '../../server/src/runtime/protocol';
 import { attach } from '../../server/src/runtime/server';
+import { scratch, tnet } from '../cli';
 
-const directory = mkdtempSync(join(tmpdir(), 'tnet-hardening-'));
-
-function file(name: string, text: string): string {
-    const path = join(directory, name);
-    writeFileSync(path, text);
-    return path;
-}
-
-async function tnet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-        stdout: (text) => (stdout += text),
-        stderr: (text) => (stderr += text),
-    });
-    return { code, stdout, stderr };
-}
+const { folder: directory, file } = scratch('tnet-hardening-');
 
 /** A runtime server and a client joined by in-memory streams. */
 function connect(): { client: MessageConnection; close(): Promise<void> } {

@@ -2,8 +2,7 @@
 // results, .npy inputs and outputs, refusals (errors in the file, bad inputs, an oversized plan)
 // and cancellation.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -12,14 +11,9 @@ import { JobError, benchJob, cpuBackend, runJob } from '../../server/src/runtime
 import { parseNpy, serializeNpy } from '../../server/src/runtime/npy';
 import { PlanTooLargeError } from '../../server/src/runtime/webgpu/host';
 import { convVjpWReference, convVjpXReference } from './networks';
+import { scratch } from '../cli';
 
-const directory = mkdtempSync(join(tmpdir(), 'tnet-runtime-'));
-
-function file(name: string, text: string): string {
-    const path = join(directory, name);
-    writeFileSync(path, text);
-    return path;
-}
+const { folder: directory, file } = scratch('tnet-runtime-');
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
     assert.equal(a.length, b.length);
