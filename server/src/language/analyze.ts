@@ -158,7 +158,17 @@ function callStatement(context: Context, statement: Statement & { kind: 'call' }
     }
 }
 
-export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
+/**
+ * Lets a caller reuse the results of statements unchanged since an earlier analysis (see
+ * incremental.ts): `replay` enters a statement's recorded results into the context and says
+ * whether it did; when it did not, the statement is checked and `record` keeps what it did.
+ */
+export interface StatementReuse {
+    replay(context: Context, statement: Statement, equations: EquationInfo[]): boolean;
+    record(context: Context, statement: Statement, equations: EquationInfo[]): void;
+}
+
+export function analyzeParsed(text: string, tree: ParsedFile, reuse?: StatementReuse): Analysis {
     const lines = text.split(/\r\n|\r|\n/);
     const context = new Context(definedNames(tree));
     for (const error of tree.errors) context.error('E001', error.message, error.range);
@@ -189,6 +199,7 @@ export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
 
     for (const statement of tree.statements) {
         enterBroken(statement.range);
+        if (reuse?.replay(context, statement, equations) === true) continue;
         switch (statement.kind) {
             case 'size':
                 for (const definition of statement.definitions) {
@@ -256,6 +267,7 @@ export function analyzeParsed(text: string, tree: ParsedFile): Analysis {
                 break;
             }
         }
+        reuse?.record(context, statement, equations);
     }
 
     enterBroken(undefined);

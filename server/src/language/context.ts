@@ -99,6 +99,8 @@ export class Context {
     readonly symbols: SymbolInfo[] = [];
     private readonly table = new Map<string, Entity>();
     private readonly undefinedNames = new Map<string, Diagnostic>();
+    /** How many uses of undefined names were seen: their messages depend on every name defined. */
+    undefinedUses = 0;
 
     /** Every name that some statement of the file defines, to tell "later" from "nowhere". */
     constructor(private readonly definedLater: Map<string, Range>) {}
@@ -147,6 +149,11 @@ export class Context {
         return entity;
     }
 
+    /** The entity a name is bound to, without recording a use. */
+    lookup(name: string): Entity | undefined {
+        return this.table.get(name);
+    }
+
     has(name: string): boolean {
         return this.table.has(name);
     }
@@ -164,6 +171,7 @@ export class Context {
 
     /** `candidates` is called only for the first use of the name, which alone gets a suggestion. */
     undefinedName(identifier: Identifier, candidates: () => Iterable<string>, what = 'name'): void {
+        this.undefinedUses++;
         // One diagnostic per undefined name: later uses join it as related places.
         const earlier = this.undefinedNames.get(identifier.name);
         if (earlier !== undefined) {

@@ -3,15 +3,22 @@
  * of a document version. The cost model's diagnostics are added by the diagnostics feature, which
  * computes them statement by statement in the background (costDiagnostics.ts).
  */
-import { analyzeParsed } from '../language/analyze';
+import { IncrementalAnalysis } from '../language/incremental';
 import type { Analysis } from '../language/model';
 import type { ParsedFile } from '../language/parser';
 
-// FIXME: every change re-lexes, re-parses and re-analyses the whole file; on 1,000 lines and more
-// this, not the server, sets the time to diagnostics after a keystroke (bench/lsp.ts), and misses
-// the goals (50 ms at 1,000 lines, 200 ms at 10,000). The profile is flat (a third of it garbage
-// collection of tokens, trees and networks that all survive), so what is left is to reuse the
-// unchanged statements' results, with a test that the reuse equals `analyze()` on random edits.
-export function analyzeDocument(text: string, parsed: ParsedFile): Analysis {
-    return analyzeParsed(text, parsed);
+// FIXME: only the checks are reused (language/incremental.ts): every change still re-lexes and
+// re-parses the whole file, which on 10,000 lines costs as much as the reused analysis, and a
+// record is keyed by its statement's start, so an edit that adds or removes lines re-checks every
+// statement below it. Reusing unchanged statements' tokens and trees, shifted, would remove both.
+/**
+ * The analysis of a version of a document, reusing the checks of the statements that its last
+ * version had too (`reuse`, one per document); equal to `analyze(text)` either way.
+ */
+export function analyzeDocument(
+    text: string,
+    parsed: ParsedFile,
+    reuse: IncrementalAnalysis = new IncrementalAnalysis(),
+): Analysis {
+    return reuse.analyze(text, parsed);
 }

@@ -6,6 +6,7 @@ import type { Analysis, EquationInfo } from '../language/model';
 import { equationCost } from './cost';
 import { type ParsedFile, parse } from '../language/parser';
 import { analyzeDocument } from './analysis';
+import { IncrementalAnalysis } from '../language/incremental';
 import { DEFAULT_SETTINGS, type TnetSettings } from './protocol';
 import { splitLines } from './text';
 
@@ -33,10 +34,15 @@ interface Cached {
 
 export class Documents {
     private readonly cache = new Map<string, Cached>();
+    /** Per document, the checks of its statements that the next version may reuse. */
+    private readonly reuse = new Map<string, IncrementalAnalysis>();
     private settings: TnetSettings = DEFAULT_SETTINGS;
 
     constructor(readonly store: TextDocuments<TextDocument>) {
-        store.onDidClose((event) => this.cache.delete(event.document.uri));
+        store.onDidClose((event) => {
+            this.cache.delete(event.document.uri);
+            this.reuse.delete(event.document.uri);
+        });
     }
 
     /** The document as it is now, or undefined when it is not open. */
@@ -50,6 +56,8 @@ export class Documents {
         }
         const cached = entry;
         const settings = this.settings;
+        let reuse = this.reuse.get(uri);
+        if (reuse === undefined) this.reuse.set(uri, (reuse = new IncrementalAnalysis()));
         // A TextDocument is updated in place, so the text is read now, with its version.
         cached.text ??= document.getText();
         return {
@@ -61,7 +69,7 @@ export class Documents {
                 return (cached.lines ??= splitLines(this.text));
             },
             get analysis(): Analysis {
-                return (cached.analysis ??= analyzeDocument(this.text, this.parsed));
+                return (cached.analysis ??= analyzeDocument(this.text, this.parsed, reuse));
             },
             get parsed(): ParsedFile {
                 return (cached.parsed ??= parse(this.text));
