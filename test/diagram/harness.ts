@@ -14,24 +14,14 @@ import { contractionPath } from '../../server/src/cost';
 import { diagramSteps } from '../../server/src/diagram/path';
 import type { DiagramResult } from '../../server/src/lsp/protocol';
 import type { Network, Range } from '../../server/src/network/ir';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 const ROOT = join(__dirname, '..', '..');
 export const ORIGIN = 'http://preview.tnet.invalid';
 const NONCE = 'testnonce0123456789abcdef';
 
-export const CHROMIUM_ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
-
 export async function launch(): Promise<Browser> {
-    return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 let bundled: Promise<string> | undefined;

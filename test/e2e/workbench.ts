@@ -5,22 +5,11 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 /** Any 40 hex digits name the build; test-web then serves the folder of that name, offline. */
 const COMMIT = 'f1e16e1e6214d7c44d078b1f0607b2388f29d729';
 const ROOT = resolve('.vscode-test-web');
-const CHROMIUM = '/usr/bin/chromium';
-
-export const CHROMIUM_FLAGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
 
 function freePort(): Promise<number> {
     return new Promise((done, fail) => {
@@ -93,9 +82,9 @@ export async function openWorkbench(
     let context: BrowserContext | undefined;
     try {
         context = await chromium.launchPersistentContext(profile, {
-            executablePath: CHROMIUM,
+            executablePath: CHROMIUM_PATH,
             headless: true,
-            args: CHROMIUM_FLAGS,
+            args: CHROMIUM_ARGS,
             viewport: { width: 1400, height: 900 },
         });
         const page = context.pages()[0] ?? (await context.newPage());

@@ -8,19 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { formatText } from '../../server/src/lsp/features/formatting';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 const ROOT = join(__dirname, '..', '..');
 const SCREENSHOTS = join(ROOT, '.tmp', 'playground-screenshots');
-const CHROMIUM_ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
 /** The language server's first analysis in a cold worker can take a while on a busy machine. */
 const SLOW = { timeout: 30_000 };
 
@@ -118,7 +109,7 @@ void describe('playground in Chromium', () => {
         const served = await servePlayground();
         server = served.child;
         browser = await chromium.launch({
-            executablePath: '/usr/bin/chromium',
+            executablePath: CHROMIUM_PATH,
             args: CHROMIUM_ARGS,
         });
         page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
