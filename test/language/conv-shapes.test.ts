@@ -22,7 +22,7 @@ interface Case {
 }
 
 const cases = JSON.parse(
-    readFileSync(join(import.meta.dirname, 'cases', 'conv-shapes.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '..', 'cases', 'conv-shapes.json'), 'utf8'),
 ) as Record<string, Case[]>;
 
 function literal(value: Hyper): string {

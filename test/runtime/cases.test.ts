@@ -1,5 +1,5 @@
-// The shared convolution cases (/work/shared/cases/conv-shapes.json, copied facts: shapes and
-// hyper-parameters) run from .tnet text on the CPU: every result has PyTorch's shape, and the
+// The shared convolution cases (test/cases/conv-shapes.json: shapes and hyper-parameters with
+// the shapes PyTorch gives) run from .tnet text on the CPU: every result has PyTorch's shape, and the
 // small ones match the naive convolution; conv_transpose against its defining sum.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,50 +22,10 @@ interface Spec {
     expect: number[];
 }
 
-const CONV: Spec[] = [
-    { x: [2, 4, 50], w: [6, 2, 5], stride: 3, groups: 2, expect: [2, 6, 16] },
-    { x: [2, 3, 50], w: [4, 3, 5], dilation: 2, expect: [2, 4, 42] },
-    { x: [2, 3, 20], w: [4, 3, 5], padding: 'same', expect: [2, 4, 20] },
-    {
-        x: [2, 3, 50, 40],
-        w: [4, 3, 5, 3],
-        padding: [2, 1],
-        stride: [3, 2],
-        dilation: [1, 2],
-        expect: [2, 4, 17, 19],
-    },
-    {
-        x: [2, 3, 50, 40, 30],
-        w: [4, 3, 5, 3, 2],
-        padding: [2, 1, 0],
-        stride: [3, 2, 1],
-        dilation: [1, 2, 3],
-        expect: [2, 4, 17, 19, 27],
-    },
-    {
-        x: [2, 2, 40, 35, 30, 25],
-        w: [4, 1, 5, 5, 4, 3],
-        padding: [2, 1, 0, 1],
-        stride: [3, 2, 1, 2],
-        dilation: [3, 2, 3, 1],
-        groups: 2,
-        expect: [2, 4, 11, 15, 21, 13],
-    },
-    {
-        x: [2, 6, 99, 88, 77],
-        w: [9, 2, 5, 4, 3],
-        padding: [1, 0, 2],
-        stride: [2, 3, 2],
-        dilation: [2, 1, 3],
-        groups: 3,
-        expect: [2, 9, 47, 29, 38],
-    },
-    { x: [1, 4, 7, 7], w: [8, 4, 7, 7], expect: [1, 8, 1, 1] },
-    { x: [1, 4, 7, 7], w: [8, 4, 7, 7], padding: 'same', expect: [1, 8, 7, 7] },
-    { x: [2, 3, 9], w: [4, 3, 2], stride: 3, expect: [2, 4, 3] },
-    { x: [2, 3, 20], w: [4, 3, 4], padding: 'same', expect: [2, 4, 20] },
-    { x: [16, 3, 32, 32], w: [64, 3, 8, 8], stride: 8, expect: [16, 64, 4, 4] },
-];
+const CASES = JSON.parse(
+    readFileSync(join(__dirname, '..', 'cases', 'conv-shapes.json'), 'utf8'),
+) as { conv: Spec[] };
+const CONV = CASES.conv;
 
 const directory = mkdtempSync(join(tmpdir(), 'tnet-cases-'));
 
