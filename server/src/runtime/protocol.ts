@@ -5,20 +5,12 @@
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
-import type { BackendName, BenchReport, RunReport } from './jobs';
+import type { BenchReport, JobOptions, RunReport } from './jobs';
 
 export type { BenchReport, RunReport, StepReport, PlanBench, BackendInfo } from './jobs';
 
-export interface JobParams {
-    /** The file's path (for messages and relative inputs); `text` wins over its contents when given. */
-    file: string;
-    text?: string;
-    statement?: string;
-    backend?: BackendName;
-    /** `.npy` files by declared tensor name. */
-    inputs?: Record<string, string>;
-    seed?: number;
-    budgetBytes?: number;
+/** What both requests take: the job's options (the file's `text` wins over its contents when given). */
+export interface JobParams extends JobOptions {
     /** Echoed in progress notifications so that the client can match them to the request. */
     progressId?: string;
 }
