@@ -1,5 +1,6 @@
-// Incremental analysis equals a fresh `analyze()` of the same text after every edit of random edit
-// sequences (diagnostics, symbols with their references, equations with networks and indices).
+// Incremental parsing and analysis equal a fresh `parse()` and `analyze()` of the same text after
+// every edit of random edit sequences (tokens, comments and trees; diagnostics, symbols with their
+// references, equations with networks and indices).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { analyze } from '../../server/src/language/analyze';
 import { IncrementalAnalysis } from '../../server/src/language/incremental';
+import { IncrementalParse } from '../../server/src/language/incrementalParse';
 import { parse } from '../../server/src/language/parser';
 
 function tnetFiles(...parts: string[]): string[] {
@@ -63,6 +65,7 @@ const FRAGMENTS = [
     'kernel=',
     'in=',
     '\r\n',
+    '\r',
 ];
 
 /** One edit of a text: characters replaced, or a whole line copied, moved or deleted. */
@@ -118,9 +121,12 @@ function applyEdit(text: string, edit: Edit): string {
 /** Analyses each text in turn with one incremental analysis; returns the statements replayed. */
 function assertEqualThroughout(texts: string[]): number {
     const incremental = new IncrementalAnalysis();
+    const parser = new IncrementalParse();
     let replayed = 0;
     for (const text of texts) {
-        const analysis = incremental.analyze(text, parse(text));
+        const parsed = parser.parse(text);
+        assert.deepStrictEqual(parsed, parse(text), JSON.stringify(text));
+        const analysis = incremental.analyze(text, parsed);
         assert.deepStrictEqual(analysis, analyze(text), JSON.stringify(text));
         replayed += incremental.replayed;
     }

@@ -457,6 +457,11 @@ class Parser {
     }
 }
 
+/** Parses tokens as `lex` makes them (ending with the eof token); never throws. */
+export function parseTokens(tokens: Token[]): SyntaxTree {
+    return new Parser(tokens).parseFile();
+}
+
 /** Parses a whole file; never throws, whatever the text. */
 export function parse(text: string): ParsedFile {
     const { tokens, comments } = lex(text);

@@ -7,13 +7,15 @@ import { IncrementalAnalysis } from '../language/incremental';
 import type { Analysis } from '../language/model';
 import type { ParsedFile } from '../language/parser';
 
-// FIXME: only the checks are reused (language/incremental.ts): every change still re-lexes and
-// re-parses the whole file, which on 10,000 lines costs as much as the reused analysis, and a
-// record is keyed by its statement's start, so an edit that adds or removes lines re-checks every
-// statement below it. Reusing unchanged statements' tokens and trees, shifted, would remove both.
+// FIXME: what is reused is keyed by line (language/incrementalParse.ts keeps the lines after an
+// edit only when the number of lines is unchanged; language/incremental.ts keys a statement's
+// checks by its start), so an edit that adds or removes lines (Enter, deleting a line) re-parses
+// and re-checks every statement below it, as fast as a full analysis and no faster. Moving the
+// kept trees and checks by the line delta would make those edits as fast as the others.
 /**
  * The analysis of a version of a document, reusing the checks of the statements that its last
- * version had too (`reuse`, one per document); equal to `analyze(text)` either way.
+ * version had too (`reuse`, one per document); equal to `analyze(text)` either way. The tree comes
+ * from the document's `IncrementalParse` (documents.ts), equal to `parse(text)`.
  */
 export function analyzeDocument(
     text: string,

@@ -4,9 +4,10 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { NetworkCost } from '../cost/index';
 import type { Analysis, EquationInfo } from '../language/model';
 import { equationCost } from './cost';
-import { type ParsedFile, parse } from '../language/parser';
+import type { ParsedFile } from '../language/parser';
 import { analyzeDocument } from './analysis';
 import { IncrementalAnalysis } from '../language/incremental';
+import { IncrementalParse } from '../language/incrementalParse';
 import { DEFAULT_SETTINGS, type TnetSettings } from './protocol';
 import { splitLines } from './text';
 
@@ -34,8 +35,11 @@ interface Cached {
 
 export class Documents {
     private readonly cache = new Map<string, Cached>();
-    /** Per document, the checks of its statements that the next version may reuse. */
-    private readonly reuse = new Map<string, IncrementalAnalysis>();
+    /** Per document, the trees and checks of its statements that the next version may reuse. */
+    private readonly reuse = new Map<
+        string,
+        { parse: IncrementalParse; analysis: IncrementalAnalysis }
+    >();
     private settings: TnetSettings = DEFAULT_SETTINGS;
 
     constructor(readonly store: TextDocuments<TextDocument>) {
@@ -57,7 +61,11 @@ export class Documents {
         const cached = entry;
         const settings = this.settings;
         let reuse = this.reuse.get(uri);
-        if (reuse === undefined) this.reuse.set(uri, (reuse = new IncrementalAnalysis()));
+        if (reuse === undefined) {
+            reuse = { parse: new IncrementalParse(), analysis: new IncrementalAnalysis() };
+            this.reuse.set(uri, reuse);
+        }
+        const { parse: parser, analysis: analyser } = reuse;
         // A TextDocument is updated in place, so the text is read now, with its version.
         cached.text ??= document.getText();
         return {
@@ -69,10 +77,10 @@ export class Documents {
                 return (cached.lines ??= splitLines(this.text));
             },
             get analysis(): Analysis {
-                return (cached.analysis ??= analyzeDocument(this.text, this.parsed, reuse));
+                return (cached.analysis ??= analyzeDocument(this.text, this.parsed, analyser));
             },
             get parsed(): ParsedFile {
-                return (cached.parsed ??= parse(this.text));
+                return (cached.parsed ??= parser.parse(this.text));
             },
             cost(equation: EquationInfo): NetworkCost | undefined {
                 const costs = (cached.costs ??= new Map());
