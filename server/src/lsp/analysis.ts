@@ -10,7 +10,7 @@ import type { ParsedFile } from '../language/parser';
 // FIXME: what is reused is keyed by line (language/incrementalParse.ts keeps the lines after an
 // edit only when the number of lines is unchanged; language/incremental.ts keys a statement's
 // checks by its start), so an edit that adds or removes lines (Enter, deleting a line) re-parses
-// and re-checks every statement below it, as fast as a full analysis and no faster. Moving the
+// and re-checks every statement below it, at about the cost of a full analysis. Moving the
 // kept trees and checks by the line delta would make those edits as fast as the others.
 /**
  * The analysis of a version of a document, reusing the checks of the statements that its last
