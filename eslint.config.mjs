@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
     {
-        ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test-web/', 'eslint.config.mjs'],
+        ignores: [
+            'node_modules/',
+            'dist/',
+            'out/',
+            '.vscode-test-web/',
+            '.tmp/',
+            'eslint.config.mjs',
+        ],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,
@@ -30,5 +37,11 @@ export default tseslint.config(
         languageOptions: {
             globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
         },
+    },
+    {
+        // The command's launcher is CommonJS: it requires the CJS bundle.
+        files: ['bin/*.js'],
+        languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+        rules: { '@typescript-eslint/no-require-imports': 'off' },
     },
 );
