@@ -19,11 +19,19 @@ const CAPACITY = 50_000;
 
 export class CostDiagnostics {
     private readonly cache = new Map<string, Entry>();
+    /**
+     * The diagnostics of equations met before, by identity: incremental analysis hands an
+     * unchanged statement's equation on to the next version as the same object, at the same place.
+     */
+    private known = new WeakMap<EquationInfo, Diagnostic[]>();
     private budget = 0;
 
     setSettings(settings: TnetSettings): void {
         const budget = settings.memoryBudgetBytes > 0 ? settings.memoryBudgetBytes : Infinity;
-        if (budget !== this.budget) this.cache.clear();
+        if (budget !== this.budget) {
+            this.cache.clear();
+            this.known = new WeakMap();
+        }
         this.budget = budget;
     }
 
@@ -39,9 +47,15 @@ export class CostDiagnostics {
     /** The cached diagnostics of the equation, moved to where it stands now; undefined if none. */
     cached(equation: EquationInfo, lines: readonly string[]): Diagnostic[] | undefined {
         if (equation.network === undefined) return [];
+        const known = this.known.get(equation);
+        if (known !== undefined) return known;
         const entry = this.cache.get(this.key(equation, lines));
         if (entry === undefined) return undefined;
-        return entry.diagnostics.map((d) => moved(d, entry.origin, equation.statementRange.start));
+        const diagnostics = entry.diagnostics.map((d) =>
+            moved(d, entry.origin, equation.statementRange.start),
+        );
+        this.known.set(equation, diagnostics);
+        return diagnostics;
     }
 
     compute(equation: EquationInfo, lines: readonly string[]): Diagnostic[] {
@@ -56,6 +70,7 @@ export class CostDiagnostics {
             origin: equation.statementRange.start,
             diagnostics,
         });
+        this.known.set(equation, diagnostics);
         return diagnostics;
     }
 }
