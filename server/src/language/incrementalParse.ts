@@ -19,8 +19,11 @@ interface Segment {
     /** The first line, and the line after the last. */
     start: number;
     end: number;
-    /** The segment's own parse, in the file's lines; its tokens end with its newline, no eof. */
-    parsed: ParsedFile;
+    /**
+     * The segment's own parse, in the file's lines; its tokens end with its newline, no eof. The
+     * names mentioned are an array, absent when empty: a set per segment would cost much memory.
+     */
+    parsed: Omit<ParsedFile, 'mentioned'> & { mentioned?: string[] };
 }
 
 /** Moves every position inside `value` by `delta` lines, in place (shared positions once). */
@@ -119,7 +122,7 @@ export class IncrementalParse {
             file.statements.push(...parsed.statements);
             file.errors.push(...parsed.errors);
             file.broken.push(...parsed.broken);
-            for (const name of parsed.mentioned) file.mentioned.add(name);
+            for (const name of parsed.mentioned ?? []) file.mentioned.add(name);
         }
         const last = tokens[tokens.length - 1]!;
         tokens.push({ kind: 'eof', text: '', range: last.range });
@@ -143,7 +146,16 @@ function cut(lines: string[], from: number, to: number, lexed: LexResult): Segme
         while (comment < comments.length && comments[comment]!.range.start.line < end) {
             ownComments.push(comments[comment++]!);
         }
-        segments.push({ start, end, parsed: { ...tree, tokens: own, comments: ownComments } });
+        const { statements, errors, broken, mentioned } = tree;
+        const parsed: Segment['parsed'] = {
+            statements,
+            errors,
+            broken,
+            tokens: own,
+            comments: ownComments,
+        };
+        if (mentioned.size > 0) parsed.mentioned = [...mentioned];
+        segments.push({ start, end, parsed });
         start = end;
         first = last;
     };
