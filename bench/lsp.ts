@@ -2,7 +2,7 @@
 // diagnostics after opening a file and after one keystroke, hover and completion latency (median
 // and p99), and the server's memory, on files of 100, 1,000 and 10,000 lines, side by side with
 // the goals as ratios (below 1 meets the goal), and next to the language core's own time for the
-// text, which the server cannot beat since it re-analyses on every change.
+// text: a full parse and analysis, which a keystroke beats by reusing the unchanged statements.
 // Run: npm run build && npx tsx bench/lsp.ts [--quick] [--server PATH (another build, to compare)]
 import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
