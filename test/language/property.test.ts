@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { analyze } from '../../server/src/language/analyze';
+import { analyze, BUILTINS } from '../../server/src/language/analyze';
 import type { Analysis } from '../../server/src/language/model';
 import type { Range } from '../../server/src/network/ir';
 
@@ -18,14 +18,7 @@ const FRAGMENTS = [
     'size',
     'tensor',
     'pattern',
-    'conv',
-    'conv_transpose',
-    'unfold',
-    'kfc',
-    'kfac_reduce',
-    'vjp',
-    'jvp',
-    'einsum',
+    ...BUILTINS,
     'X',
     'Y',
     'N',
